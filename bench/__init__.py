@@ -1,0 +1,1 @@
+"""Takt benchmarks: each module runs as `python -m bench.NAME` and prints JSON lines."""

@@ -1,0 +1,1 @@
+"""Takt: production management for small and mid-size manufacturers."""

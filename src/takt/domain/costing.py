@@ -1,0 +1,101 @@
+"""Planned cost of made items: a roll-up through every BOM level and routing.
+
+Bought materials are valued at their moving-average cost (or, before any stock, their last purchase
+price or standard cost, and the result is then marked as an estimate). A made component is costed
+by rolling up its own recipe and operations for the quantity needed, so its setup time is shared
+over that quantity. Sums are exact fractions until the final figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from takt.domain.bom import BomBook
+from takt.domain.routing import Routing
+from takt.domain.units import round_cost
+
+
+@dataclass(frozen=True, slots=True)
+class CostBreakdown:
+    """Planned cost of ``quantity`` of ``sku``: materials, labour, and per unit.
+
+    ``estimated`` is set when a figure rests on a last purchase price or standard cost instead of a
+    moving average; ``missing`` names items that have no cost at all (counted as zero, and shown).
+    """
+
+    sku: str
+    quantity: Decimal
+    materials: Decimal
+    labour: Decimal
+    estimated: bool
+    missing: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        return self.materials + self.labour
+
+    @property
+    def unit_cost(self) -> Decimal:
+        return round_cost(self.total / self.quantity)
+
+
+@dataclass(slots=True)
+class _Sum:
+    materials: Fraction = Fraction(0)
+    labour: Fraction = Fraction(0)
+    estimated: bool = False
+    missing: set[str] = field(default_factory=set)
+
+
+class CostRollup:
+    """Rolls planned cost up through BOMs and routings."""
+
+    def __init__(
+        self,
+        book: BomBook,
+        routings: Mapping[str, Routing],
+        workstation_rates: Mapping[str, Decimal],
+    ) -> None:
+        self.book = book
+        self.routings = routings
+        self.rates = workstation_rates
+
+    def cost(self, sku: str, quantity: Decimal = Decimal(1)) -> CostBreakdown:
+        """Planned cost of making ``quantity`` of ``sku`` (a made item)."""
+        acc = _Sum()
+        self._made(sku, Fraction(quantity), acc)
+        return CostBreakdown(
+            sku=sku,
+            quantity=quantity,
+            materials=round_cost(_dec(acc.materials)),
+            labour=round_cost(_dec(acc.labour)),
+            estimated=acc.estimated,
+            missing=tuple(sorted(acc.missing)),
+        )
+
+    def _made(self, sku: str, qty: Fraction, acc: _Sum) -> None:
+        item = self.book.item(sku)
+        routing = self.routings.get(item.recipe_sku)
+        if routing is not None:
+            for op in routing.operations:
+                rate = self.rates.get(op.workstation, Decimal(0))
+                acc.labour += op.cost_for(qty, rate)
+        for _line, component, factor in self.book.component_factors(sku):
+            need = qty * factor
+            if self.book.bom_of(component.sku) is not None:
+                self._made(component.sku, need, acc)
+                continue
+            valued = component.cost_for_valuation()
+            if valued is None:
+                acc.missing.add(component.sku)
+                continue
+            unit_cost, estimate = valued
+            acc.materials += need * Fraction(unit_cost)
+            acc.estimated = acc.estimated or estimate
+
+
+def _dec(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)

@@ -1,0 +1,135 @@
+"""The item repository: rows of ``items`` <-> ``takt.domain.items.Item``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Row, Select, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from takt.domain.errors import DomainError, NotFound
+from takt.domain.items import Item, ItemKind
+from takt.domain.units import PurchaseUnit
+from takt.store.lookups import Lookups
+from takt.store.tables import items, suppliers
+
+_template = aliased(items, name="template")
+
+
+def item_select() -> Select[Any]:
+    """Items with their supplier code and template SKU, ready for ``item_from_row``."""
+    return (
+        select(
+            items, suppliers.c.code.label("supplier_code"), _template.c.sku.label("template_sku")
+        )
+        .outerjoin(suppliers, suppliers.c.id == items.c.default_supplier_id)
+        .outerjoin(_template, _template.c.id == items.c.variant_of_id)
+    )
+
+
+def item_from_row(row: Row[Any]) -> Item:
+    m = row._mapping
+    purchase = (
+        PurchaseUnit(m["purchase_unit"], m["purchase_factor"]) if m["purchase_unit"] else None
+    )
+    return Item(
+        id=m["id"],
+        sku=m["sku"],
+        name=m["name"],
+        kind=ItemKind(m["kind"]),
+        unit=m["unit"],
+        purchase_unit=purchase,
+        default_supplier=m["supplier_code"],
+        lead_time_days=m["lead_time_days"],
+        min_order_qty=m["min_order_qty"],
+        order_multiple=m["order_multiple"],
+        reorder_point=m["reorder_point"],
+        safety_stock=m["safety_stock"],
+        batch_tracked=m["batch_tracked"],
+        allow_negative_stock=m["allow_negative_stock"],
+        sales_price=m["sales_price"],
+        standard_cost=m["standard_cost"],
+        last_purchase_price=m["last_purchase_price"],
+        average_cost=m["average_cost"],
+        has_cost_history=m["has_cost_history"],
+        variant_of=m["template_sku"],
+        variant_attributes=dict(m["variant_attributes"] or {}),
+    )
+
+
+class SqlItemRepository:
+    def __init__(self, session: Session, lookups: Lookups) -> None:
+        self.session = session
+        self.lookups = lookups
+
+    def find(self, sku: str) -> Item | None:
+        row = self.session.execute(item_select().where(items.c.sku == sku)).first()
+        return None if row is None else item_from_row(row)
+
+    def get(self, sku: str) -> Item:
+        item = self.find(sku)
+        if item is None:
+            raise NotFound(f"unknown SKU {sku!r}", field="sku")
+        return item
+
+    def list(self, kind: ItemKind | None = None) -> list[Item]:
+        query = item_select().order_by(items.c.sku)
+        if kind is not None:
+            query = query.where(items.c.kind == kind.value)
+        return [item_from_row(r) for r in self.session.execute(query)]
+
+    def by_sku(self) -> dict[str, Item]:
+        return {i.sku: i for i in self.list()}
+
+    def add(self, item: Item) -> Item:
+        if self.find(item.sku) is not None:
+            raise DomainError(f"SKU {item.sku!r} already exists", field="sku")
+        values = self._values(item)
+        values["created_at"] = datetime.now(UTC)
+        item.id = self.session.execute(
+            insert(items).values(**values).returning(items.c.id)
+        ).scalar_one()
+        self.lookups.remember(items, item.sku, item.id)
+        return item
+
+    def update(self, item: Item) -> None:
+        item_id = self.lookups.id_of(items, item.sku, "SKU", "sku")
+        self.session.execute(
+            update(items).where(items.c.id == item_id).values(**self._values(item))
+        )
+
+    def _values(self, item: Item) -> dict[str, Any]:
+        supplier_id = (
+            self.lookups.id_of(suppliers, item.default_supplier, "supplier", "default_supplier")
+            if item.default_supplier
+            else None
+        )
+        template_id = (
+            self.lookups.id_of(items, item.variant_of, "template SKU", "variant_of")
+            if item.variant_of
+            else None
+        )
+        return {
+            "sku": item.sku,
+            "name": item.name,
+            "kind": item.kind.value,
+            "unit": item.unit,
+            "purchase_unit": item.purchase_unit.name if item.purchase_unit else None,
+            "purchase_factor": item.purchase_unit.factor if item.purchase_unit else None,
+            "default_supplier_id": supplier_id,
+            "lead_time_days": item.lead_time_days,
+            "min_order_qty": item.min_order_qty,
+            "order_multiple": item.order_multiple,
+            "reorder_point": item.reorder_point,
+            "safety_stock": item.safety_stock,
+            "batch_tracked": item.batch_tracked,
+            "allow_negative_stock": item.allow_negative_stock,
+            "sales_price": item.sales_price,
+            "standard_cost": item.standard_cost,
+            "last_purchase_price": item.last_purchase_price,
+            "average_cost": item.average_cost,
+            "has_cost_history": item.has_cost_history,
+            "variant_of_id": template_id,
+            "variant_attributes": item.variant_attributes,
+        }

@@ -1,0 +1,225 @@
+"""The stock repository: ledger entries and the balances kept beside them.
+
+Locking (PostgreSQL): a posting locks the rows of its items first, then its balance rows, each set
+in ascending id order. Every posting takes locks in that one global order, so two postings can
+wait for each other but never deadlock. The item lock also serialises moving-average updates.
+On SQLite the whole write transaction holds the database lock (``BEGIN IMMEDIATE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from takt.app.ports import BalanceRow, LedgerFilter
+from takt.domain.errors import NotFound
+from takt.domain.items import Item
+from takt.domain.ledger import LedgerEntry, PostingResult, Reason, StockKey
+from takt.store.items import item_from_row, item_select
+from takt.store.lookups import Lookups
+from takt.store.tables import items, locations, stock_balances, stock_ledger
+
+ZERO = Decimal(0)
+
+
+class SqlStockRepository:
+    def __init__(self, session: Session, lookups: Lookups) -> None:
+        self.session = session
+        self.lookups = lookups
+        self._balance_ids: dict[StockKey, int] = {}
+
+    def lock_items(self, skus: Sequence[str]) -> dict[str, Item]:
+        wanted = sorted(set(skus))
+        rows = self.session.execute(
+            item_select()
+            .where(items.c.sku.in_(wanted))
+            .order_by(items.c.id)
+            .with_for_update(of=items)
+        ).all()
+        found = {item.sku: item for item in map(item_from_row, rows)}
+        for sku in wanted:
+            if sku not in found:
+                raise NotFound(f"unknown SKU {sku!r}", field="sku")
+            self.lookups.remember(items, sku, found[sku].id or 0)
+        return found
+
+    def on_hand(self, skus: Sequence[str]) -> dict[str, Decimal]:
+        wanted = sorted(set(skus))
+        sums = dict.fromkeys(wanted, ZERO)
+        rows = self.session.execute(
+            select(items.c.sku, func.sum(stock_balances.c.quantity))
+            .join(items, items.c.id == stock_balances.c.item_id)
+            .where(items.c.sku.in_(wanted))
+            .group_by(items.c.sku)
+        )
+        for sku, total in rows:
+            sums[sku] = total if total is not None else ZERO
+        return sums
+
+    def lock_balances(self, keys: Sequence[StockKey]) -> dict[StockKey, Decimal]:
+        """Current balances of ``keys`` (0 for new ones), locked for the rest of the transaction."""
+        wanted = sorted(set(keys))
+        item_ids = self.lookups.ids_of(items, [k.item for k in wanted], "SKU", "sku")
+        loc_ids = self.lookups.ids_of(
+            locations, [k.location for k in wanted], "location", "location"
+        )
+        new_rows = [
+            {
+                "item_id": item_ids[k.item],
+                "location_id": loc_ids[k.location],
+                "batch": k.batch,
+                "quantity": ZERO,
+            }
+            for k in wanted
+            if k not in self._balance_ids
+        ]
+        if new_rows:
+            dialect = self.session.get_bind().dialect.name
+            upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+                stock_balances
+            ).on_conflict_do_nothing(index_elements=["item_id", "location_id", "batch"])
+            self.session.execute(upsert, new_rows)
+        by_ids = {(item_ids[k.item], loc_ids[k.location], k.batch): k for k in wanted}
+        rows = self.session.execute(
+            select(
+                stock_balances.c.id,
+                stock_balances.c.item_id,
+                stock_balances.c.location_id,
+                stock_balances.c.batch,
+                stock_balances.c.quantity,
+            )
+            .where(stock_balances.c.item_id.in_(sorted(set(item_ids.values()))))
+            .where(stock_balances.c.location_id.in_(sorted(set(loc_ids.values()))))
+            .order_by(stock_balances.c.id)
+            .with_for_update()
+        )
+        result: dict[StockKey, Decimal] = {}
+        for row_id, item_id, loc_id, batch, quantity in rows:
+            key = by_ids.get((item_id, loc_id, batch))
+            if key is not None:
+                self._balance_ids[key] = row_id
+                result[key] = quantity
+        return result
+
+    def apply(self, result: PostingResult) -> None:
+        """Writes a posting's entries, balances and item costs (inside the caller's transaction)."""
+        item_ids = self.lookups.ids_of(items, [e.key.item for e in result.entries], "SKU", "sku")
+        loc_ids = self.lookups.ids_of(
+            locations, [e.key.location for e in result.entries], "location", "location"
+        )
+        self.session.execute(
+            insert(stock_ledger),
+            [
+                {
+                    "item_id": item_ids[e.key.item],
+                    "location_id": loc_ids[e.key.location],
+                    "batch": e.key.batch,
+                    "quantity": e.quantity,
+                    "unit_cost": e.unit_cost,
+                    "reason": e.reason.value,
+                    "document": e.document,
+                    "note": e.note,
+                    "user_name": e.user,
+                    "created_at": e.at,
+                }
+                for e in result.entries
+            ],
+        )
+        self.session.execute(
+            update(stock_balances).where(stock_balances.c.id == bindparam("b_id")),
+            [{"b_id": self._balance_ids[k], "quantity": q} for k, q in result.balances.items()],
+        )
+        self.session.execute(
+            update(items).where(items.c.id == bindparam("i_id")),
+            [
+                {
+                    "i_id": item_ids[sku],
+                    "average_cost": c.average_cost,
+                    "has_cost_history": c.has_cost_history,
+                }
+                for sku, c in result.costs.items()
+            ],
+        )
+
+    def balances(self, sku: str | None = None, location: str | None = None) -> list[BalanceRow]:
+        query = (
+            select(
+                items.c.sku,
+                items.c.name,
+                locations.c.code,
+                stock_balances.c.batch,
+                stock_balances.c.quantity,
+                items.c.unit,
+                items.c.average_cost,
+            )
+            .join(items, items.c.id == stock_balances.c.item_id)
+            .join(locations, locations.c.id == stock_balances.c.location_id)
+            .where(stock_balances.c.quantity != 0)
+            .order_by(items.c.sku, locations.c.id, stock_balances.c.batch)
+        )
+        if sku is not None:
+            query = query.where(items.c.sku == sku)
+        if location is not None:
+            query = query.where(locations.c.code == location)
+        return [BalanceRow(*row) for row in self.session.execute(query)]
+
+    def ledger(self, where: LedgerFilter) -> list[LedgerEntry]:
+        query = (
+            select(
+                items.c.sku,
+                locations.c.code,
+                stock_ledger.c.batch,
+                stock_ledger.c.quantity,
+                stock_ledger.c.unit_cost,
+                stock_ledger.c.reason,
+                stock_ledger.c.document,
+                stock_ledger.c.note,
+                stock_ledger.c.user_name,
+                stock_ledger.c.created_at,
+            )
+            .join(items, items.c.id == stock_ledger.c.item_id)
+            .join(locations, locations.c.id == stock_ledger.c.location_id)
+            .order_by(stock_ledger.c.id.desc())
+            .limit(where.limit)
+        )
+        if where.sku is not None:
+            query = query.where(items.c.sku == where.sku)
+        if where.location is not None:
+            query = query.where(locations.c.code == where.location)
+        if where.batch is not None:
+            query = query.where(stock_ledger.c.batch == where.batch)
+        if where.reason is not None:
+            query = query.where(stock_ledger.c.reason == where.reason.value)
+        if where.document is not None:
+            query = query.where(stock_ledger.c.document == where.document)
+        if where.since is not None:
+            query = query.where(stock_ledger.c.created_at >= where.since)
+        if where.until is not None:
+            query = query.where(stock_ledger.c.created_at < where.until)
+        return [
+            LedgerEntry(StockKey(sku, loc, batch), qty, cost, Reason(reason), doc, note, user, at)
+            for sku, loc, batch, qty, cost, reason, doc, note, user, at in self.session.execute(
+                query
+            )
+        ]
+
+    def ledger_sums(self) -> dict[StockKey, Decimal]:
+        rows = self.session.execute(
+            select(
+                items.c.sku,
+                locations.c.code,
+                stock_ledger.c.batch,
+                func.sum(stock_ledger.c.quantity),
+            )
+            .join(items, items.c.id == stock_ledger.c.item_id)
+            .join(locations, locations.c.id == stock_ledger.c.location_id)
+            .group_by(items.c.sku, locations.c.code, stock_ledger.c.batch)
+        )
+        return {StockKey(s, loc, b): q for s, loc, b, q in rows if q != 0}
+
+    def stored_balances(self) -> dict[StockKey, Decimal]:
+        return {StockKey(r.sku, r.location, r.batch): r.quantity for r in self.balances()}

@@ -1,0 +1,205 @@
+"""The tables of Takt's database (SQLAlchemy Core); Alembic migrations create them.
+
+Repositories translate rows to the domain's plain objects, so the domain knows nothing of these.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+
+from takt.store.types import Micro, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BigInteger primary keys become plain INTEGER on SQLite, where only that aliases the rowid.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _id() -> Column[int]:
+    return Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _fk(name: str, target: str, nullable: bool = False, ondelete: str | None = None) -> Column[int]:
+    return Column(name, Id, ForeignKey(target, ondelete=ondelete), nullable=nullable)
+
+
+locations = Table(
+    "locations",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+)
+
+suppliers = Table(
+    "suppliers",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("lead_time_days", Integer, nullable=False, default=0),
+)
+
+items = Table(
+    "items",
+    metadata,
+    _id(),
+    Column("sku", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("purchase_unit", String(32)),
+    Column("purchase_factor", Micro),
+    _fk("default_supplier_id", "suppliers.id", nullable=True),
+    Column("lead_time_days", Integer, nullable=False, default=0),
+    Column("min_order_qty", Micro, nullable=False),
+    Column("order_multiple", Micro, nullable=False),
+    Column("reorder_point", Micro, nullable=False),
+    Column("safety_stock", Micro, nullable=False),
+    Column("batch_tracked", Boolean, nullable=False, default=False),
+    Column("allow_negative_stock", Boolean, nullable=False, default=False),
+    Column("sales_price", Micro),
+    Column("standard_cost", Micro),
+    Column("last_purchase_price", Micro),
+    Column("average_cost", Micro, nullable=False),
+    Column("has_cost_history", Boolean, nullable=False, default=False),
+    _fk("variant_of_id", "items.id", nullable=True),
+    Column("variant_attributes", JSON, nullable=False, default=dict),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("kind IN ('product', 'subassembly', 'material')", name="kind"),
+)
+
+bom_lines = Table(
+    "bom_lines",
+    metadata,
+    _id(),
+    _fk("item_id", "items.id", ondelete="CASCADE"),
+    _fk("component_id", "items.id"),
+    Column("position", Integer, nullable=False),
+    Column("quantity", Micro, nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("wastage_pct", Micro, nullable=False),
+    UniqueConstraint("item_id", "component_id"),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+)
+
+workstations = Table(
+    "workstations",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("cost_per_hour", Micro, nullable=False),
+    Column("parallel_units", Integer, nullable=False, default=1),
+    CheckConstraint("parallel_units >= 1", name="parallel_units"),
+)
+
+workstation_shifts = Table(
+    "workstation_shifts",
+    metadata,
+    _id(),
+    _fk("workstation_id", "workstations.id", ondelete="CASCADE"),
+    Column("weekday", Integer, nullable=False),
+    Column("start_time", Time, nullable=False),
+    Column("end_time", Time, nullable=False),
+)
+
+workstation_holidays = Table(
+    "workstation_holidays",
+    metadata,
+    _fk("workstation_id", "workstations.id", ondelete="CASCADE"),
+    Column("day", Date, nullable=False),
+    UniqueConstraint("workstation_id", "day"),
+)
+
+operators = Table(
+    "operators",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+)
+
+operator_workstations = Table(
+    "operator_workstations",
+    metadata,
+    _fk("operator_id", "operators.id", ondelete="CASCADE"),
+    _fk("workstation_id", "workstations.id", ondelete="CASCADE"),
+    UniqueConstraint("operator_id", "workstation_id"),
+)
+
+routing_operations = Table(
+    "routing_operations",
+    metadata,
+    _id(),
+    _fk("item_id", "items.id", ondelete="CASCADE"),
+    Column("sequence", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    _fk("workstation_id", "workstations.id"),
+    Column("setup_minutes", Micro, nullable=False),
+    Column("run_minutes", Micro, nullable=False),
+    Column("cost_per_hour", Micro),
+    UniqueConstraint("item_id", "sequence"),
+)
+
+stock_balances = Table(
+    "stock_balances",
+    metadata,
+    _id(),
+    _fk("item_id", "items.id"),
+    _fk("location_id", "locations.id"),
+    Column("batch", String(64), nullable=False, default=""),
+    Column("quantity", Micro, nullable=False),
+    UniqueConstraint("item_id", "location_id", "batch"),
+)
+
+stock_ledger = Table(
+    "stock_ledger",
+    metadata,
+    _id(),
+    _fk("item_id", "items.id"),
+    _fk("location_id", "locations.id"),
+    Column("batch", String(64), nullable=False, default=""),
+    Column("quantity", Micro, nullable=False),
+    Column("unit_cost", Micro, nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("document", String(64), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("user_name", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("quantity <> 0", name="quantity_nonzero"),
+)
+
+Index("ix_stock_ledger_item", stock_ledger.c.item_id, stock_ledger.c.id)
+Index("ix_stock_ledger_document", stock_ledger.c.document)
+
+document_numbers = Table(
+    "document_numbers",
+    metadata,
+    Column("prefix", String(16), primary_key=True),
+    Column("last_value", BigInteger, nullable=False),
+)

@@ -1,0 +1,82 @@
+"""The SQL unit of work: one session, one transaction, all repositories; only it commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from takt.store.items import SqlItemRepository
+from takt.store.locations import SqlLocationRepository
+from takt.store.lookups import Lookups
+from takt.store.numbers import SqlNumberRepository
+from takt.store.recipes import SqlRecipeRepository
+from takt.store.resources import SqlResourceRepository
+from takt.store.stock import SqlStockRepository
+
+
+class SqlUnitOfWork:
+    """Opens a session on enter; leaving without ``commit`` rolls back whatever was done."""
+
+    items: SqlItemRepository
+    recipes: SqlRecipeRepository
+    resources: SqlResourceRepository
+    locations: SqlLocationRepository
+    stock: SqlStockRepository
+    numbers: SqlNumberRepository
+
+    def __init__(self, sessions: sessionmaker[Session], read_only: bool = False) -> None:
+        self._sessions = sessions
+        self._read_only = read_only
+        self.session: Session | None = None
+
+    def __enter__(self) -> Self:
+        session = self._sessions()
+        if self._read_only:
+            # SQLite: a deferred BEGIN lets readers run beside a writer (WAL).
+            session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        lookups = Lookups(session)
+        self.session = session
+        self.items = SqlItemRepository(session, lookups)
+        self.recipes = SqlRecipeRepository(session, lookups)
+        self.resources = SqlResourceRepository(session, lookups)
+        self.locations = SqlLocationRepository(session, lookups)
+        self.stock = SqlStockRepository(session, lookups)
+        self.numbers = SqlNumberRepository(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self.session is not None
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
+        assert self.session is not None
+        self.session.commit()
+
+    def rollback(self) -> None:
+        assert self.session is not None
+        self.session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Makes units of work on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions, read_only=read_only)
