@@ -49,6 +49,9 @@ err = Console(stderr=True)
 P = ParamSpec("P")
 R = TypeVar("R")
 
+# Lets "-2.5" reach a quantity argument instead of being read as an unknown option.
+SIGNED_ARGS = {"ignore_unknown_options": True}
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 UserOpt = Annotated[
     str | None, typer.Option("--user", envvar="TAKT_USER", help="Who is posting (default: you).")
@@ -392,7 +395,7 @@ def _posting(fn: Callable[..., stock.Posted | None], cmd: Any, as_json: bool) ->
     _show_posted(posted, as_json)
 
 
-@app.command()
+@app.command(context_settings=SIGNED_ARGS)
 @handles_errors
 def receive(
     sku: str,
@@ -417,7 +420,7 @@ def receive(
     _posting(stock.receive, cmd, as_json)
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command(context_settings=SIGNED_ARGS)
 @handles_errors
 def adjust(
     sku: str,
@@ -442,7 +445,7 @@ def adjust(
     _posting(stock.adjust, cmd, as_json)
 
 
-@app.command()
+@app.command(context_settings=SIGNED_ARGS)
 @handles_errors
 def transfer(
     sku: str,
@@ -461,7 +464,7 @@ def transfer(
     _posting(stock.transfer, cmd, as_json)
 
 
-@app.command()
+@app.command(context_settings=SIGNED_ARGS)
 @handles_errors
 def count(
     sku: str,
@@ -476,7 +479,7 @@ def count(
     _posting(stock.count, cmd, as_json)
 
 
-@app.command()
+@app.command(context_settings=SIGNED_ARGS)
 @handles_errors
 def scrap(
     sku: str,
