@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, Decimal, localcontext
 from fractions import Fraction
 
 from takt.domain.errors import DomainError, NotFound
@@ -104,8 +104,9 @@ def fraction_to_quantity(value: Fraction) -> Decimal:
     if exact is not None and -int(exact.as_tuple().exponent) <= QUANTITY_PLACES:
         return normalize(exact)
     quantum = Decimal(1).scaleb(-QUANTITY_PLACES)
-    approx = Decimal(value.numerator) / Decimal(value.denominator)
-    return normalize(approx.quantize(quantum, rounding=ROUND_CEILING))
+    with localcontext(prec=80):
+        approx = Decimal(value.numerator) / Decimal(value.denominator)
+        return normalize(approx.quantize(quantum, rounding=ROUND_CEILING))
 
 
 class BomBook:
@@ -132,6 +133,10 @@ class BomBook:
     def check(self, bom: Bom) -> None:
         """Refuses ``bom`` when a component is unknown, not convertible, or closes a cycle."""
         parent = self.item(bom.item)
+        if parent.variant_of is not None:
+            raise BomError(
+                f"{parent.sku} is a variant: it uses the BOM of {parent.variant_of}", field="item"
+            )
         if not parent.is_made:
             raise ItemError(
                 f"{parent.sku} is a material (bought); only made items have a BOM", field="item"
@@ -185,6 +190,8 @@ class BomBook:
 
     def leaf_requirements(self, sku: str, quantity: Decimal = Decimal(1)) -> dict[str, Decimal]:
         """Total bought (leaf) materials for ``quantity`` of ``sku``, summed over all paths."""
+        if quantity <= 0:
+            raise QuantityError(f"quantity must be positive, got {quantity}", "quantity")
         totals: dict[str, Fraction] = {}
 
         def walk(current: str, qty: Fraction) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from takt.domain.bom import BomBook
+from takt.domain.errors import NotFound
+from takt.domain.items import ItemError
 from takt.domain.routing import Routing
-from takt.domain.units import round_cost
+from takt.domain.units import QuantityError, round_cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,11 @@ class CostRollup:
 
     def cost(self, sku: str, quantity: Decimal = Decimal(1)) -> CostBreakdown:
         """Planned cost of making ``quantity`` of ``sku`` (a made item)."""
+        if quantity <= 0:
+            raise QuantityError(f"quantity to cost must be positive, got {quantity}", "quantity")
+        item = self.book.item(sku)
+        if self.book.bom_of(sku) is None and self.routings.get(item.recipe_sku) is None:
+            raise ItemError(f"{sku} has no BOM and no routing: nothing to roll up", field="sku")
         acc = _Sum()
         self._made(sku, Fraction(quantity), acc)
         return CostBreakdown(
@@ -81,7 +88,9 @@ class CostRollup:
         routing = self.routings.get(item.recipe_sku)
         if routing is not None:
             for op in routing.operations:
-                rate = self.rates.get(op.workstation, Decimal(0))
+                rate = self.rates.get(op.workstation)
+                if rate is None:
+                    raise NotFound(f"unknown workstation {op.workstation!r}", "workstation")
                 acc.labour += op.cost_for(qty, rate)
         for _line, component, factor in self.book.component_factors(sku):
             need = qty * factor
@@ -98,4 +107,5 @@ class CostRollup:
 
 
 def _dec(value: Fraction) -> Decimal:
-    return Decimal(value.numerator) / Decimal(value.denominator)
+    with localcontext(prec=80):
+        return Decimal(value.numerator) / Decimal(value.denominator)

@@ -80,7 +80,11 @@ class Item:
             raise ItemError(f"item {self.sku} needs a name", field="name")
         if len(self.name) > 200:
             raise ItemError(f"item {self.sku}: name longer than 200 characters", field="name")
-        self.kind = ItemKind(self.kind)
+        try:
+            self.kind = ItemKind(self.kind)
+        except ValueError:
+            kinds = ", ".join(k.value for k in ItemKind)
+            raise ItemError(f"unknown item kind {self.kind!r} (one of {kinds})", "kind") from None
         unit(self.unit)
         if self.lead_time_days < 0:
             raise ItemError(

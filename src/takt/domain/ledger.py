@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Context, Decimal, localcontext
 from enum import StrEnum
 
-from takt.domain.errors import DomainError
+from takt.domain.errors import DomainError, NotFound
 from takt.domain.items import Item
 from takt.domain.units import QuantityError, normalize, round_cost
 
@@ -138,9 +138,13 @@ def post(
     if not moves:
         raise LedgerError("a posting needs at least one move", field="quantity")
     result = PostingResult()
-    for sku in {m.key.item for m in moves}:
-        item = items[sku]
-        result.costs[sku] = ItemCost(on_hand[sku], item.average_cost, item.has_cost_history)
+    for sku in sorted({m.key.item for m in moves}):
+        item = items.get(sku)
+        if item is None:
+            raise NotFound(f"unknown SKU {sku!r}", field="sku")
+        result.costs[sku] = ItemCost(
+            on_hand.get(sku, ZERO), item.average_cost, item.has_cost_history
+        )
     running = dict(balances)
     with localcontext(_EXACT):
         for move in moves:

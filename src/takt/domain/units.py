@@ -145,6 +145,8 @@ def scale_exactly(value: Fraction, unit_code: str) -> Decimal:
 
 def normalize(value: Decimal) -> Decimal:
     """Drops trailing zeros without switching to exponent notation (``1.500`` -> ``1.5``)."""
+    if value == 0:
+        return Decimal(0)  # also turns -0 into 0
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
@@ -175,12 +177,12 @@ def _parse(raw: object, field: str, places: int) -> Decimal:
         raise QuantityError(f"{field} is not a number: {raw!r}", field=field) from None
     if not value.is_finite():
         raise QuantityError(f"{field} must be a finite number, got {raw!r}", field=field)
+    if abs(value) >= Decimal(10) ** 12:
+        raise QuantityError(f"{field} {raw} is too large", field=field)
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     if -exponent > places and value != value.quantize(Decimal(1).scaleb(-places)):
         raise QuantityError(f"{field} {raw} has more than {places} decimal places", field=field)
-    if abs(value) >= Decimal(10) ** 12:
-        raise QuantityError(f"{field} {raw} is too large", field=field)
     return normalize(value)
 
 
@@ -210,7 +212,7 @@ class PurchaseUnit:
             )
 
     def to_stock(self, quantity: Decimal) -> Decimal:
-        """``quantity`` purchase units in stock units (always exact: a multiplication)."""
+        """``quantity`` purchase units in stock units; refuses a result needing over 6 places."""
         return scale_exactly(Fraction(quantity) * Fraction(self.factor), "stock unit")
 
     def from_stock(self, quantity: Decimal) -> Decimal:

@@ -45,6 +45,8 @@ class Shift:
             raise ResourceError(
                 f"weekday must be 0 (Mon) to 6 (Sun), got {self.weekday}", "weekday"
             )
+        if self.start.second or self.start.microsecond or self.end.second or self.end.microsecond:
+            raise ResourceError("shift times are whole minutes", "start")
         if self.start == self.end:
             raise ResourceError("a shift must not start and end at the same time", "end")
 
@@ -67,9 +69,12 @@ class WorkCalendar:
 
     def __post_init__(self) -> None:
         spans = sorted(
-            (s.weekday * 1440 + s.start.hour * 60 + s.start.minute, s) for s in self.shifts
+            ((s.weekday * 1440 + s.start.hour * 60 + s.start.minute, s) for s in self.shifts),
+            key=lambda span: (span[0], span[1].minutes),
         )
-        for (start_a, a), (start_b, b) in itertools.pairwise(spans):
+        # The week wraps: Sunday's night shift runs into Monday morning.
+        wrapped = [*spans, (spans[0][0] + 7 * 1440, spans[0][1])] if len(spans) > 1 else spans
+        for (start_a, a), (start_b, b) in itertools.pairwise(wrapped):
             if start_a + a.minutes > start_b:
                 raise ResourceError(f"shifts overlap: {a.label()} and {b.label()}", "shifts")
 
