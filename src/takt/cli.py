@@ -121,6 +121,11 @@ def _table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) ->
     out.print(table)
 
 
+def money(value: Decimal) -> str:
+    """An amount for display, to the cent (stored figures keep six places)."""
+    return f"{value.quantize(Decimal('0.01')):,}"
+
+
 def _cell(value: Any) -> Text:
     """A table cell as plain text: what a user typed is never read as markup."""
     if value is None:
@@ -256,7 +261,7 @@ def bom(
     if not view.explosion:
         out.print(f"{sku} has no BOM.", highlight=False)
     _table(
-        f"BOM of {view.item.sku} ({view.item.name}) x {quantity}",
+        f"BOM of {view.item.sku} x {quantity}",
         ["Level", "Component", "Qty", "Unit", "Made"],
         [
             (
@@ -273,8 +278,9 @@ def bom(
     note = " (estimate)" if cost.estimated else ""
     missing = f"; no cost for {', '.join(cost.missing)}" if cost.missing else ""
     out.print(
-        f"Planned cost: materials {normalize(cost.materials)} + labour {normalize(cost.labour)} "
-        f"= {normalize(cost.total)}; per unit {cost.unit_cost}{note}{missing}",
+        f"{view.item.name}: planned cost materials {money(cost.materials)} + labour "
+        f"{money(cost.labour)} = {money(cost.total)}; per unit {money(cost.unit_cost)}"
+        f"{note}{missing}",
         highlight=False,
         markup=False,
     )

@@ -11,7 +11,8 @@ from takt.app.ports import UnitOfWorkFactory
 from takt.config import Takt
 from takt.domain.bom import Bom, BomLine
 from takt.domain.items import Item, ItemKind
-from takt.domain.locations import Location, Supplier
+from takt.domain.locations import Location
+from takt.domain.partners import Supplier
 from takt.domain.routing import Operation, Routing
 from takt.domain.workstations import Workstation
 

@@ -6,7 +6,8 @@ from takt.app.ports import UnitOfWork
 from takt.domain.bom import Bom, BomBook
 from takt.domain.errors import DomainError, NotFound
 from takt.domain.items import Item
-from takt.domain.locations import Location, Supplier
+from takt.domain.locations import Location
+from takt.domain.partners import Supplier
 from takt.domain.routing import Routing
 from takt.domain.workstations import Operator, Workstation
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
@@ -16,8 +16,12 @@ from typing import Protocol, Self
 from takt.domain.bom import Bom
 from takt.domain.items import Item, ItemKind
 from takt.domain.ledger import LedgerEntry, PostingResult, Reason, StockKey
-from takt.domain.locations import Location, Supplier
+from takt.domain.locations import Location
+from takt.domain.manufacturing import ManufacturingOrder
+from takt.domain.partners import Customer, Supplier
+from takt.domain.purchasing import PurchaseOrder
 from takt.domain.routing import Routing
+from takt.domain.sales import SalesOrder
 from takt.domain.workstations import Operator, Workstation
 
 
@@ -48,11 +52,57 @@ class LedgerFilter:
     limit: int = 100
 
 
+@dataclass(frozen=True, slots=True)
+class OpenSalesLine:
+    """A sales line still to ship, as the allocation engine needs it."""
+
+    order: str
+    line_no: int
+    sku: str
+    remaining: Decimal
+    delivery_date: date
+    rank: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPurchaseLine:
+    """Stock still to arrive on a purchase line, in stock units."""
+
+    order: str
+    line_no: int
+    sku: str
+    remaining: Decimal
+    expected_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class OpenIngredient:
+    """An ingredient still to consume, as the allocation engine needs it."""
+
+    order: str
+    sku: str
+    remaining: Decimal
+    need: date
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOutput:
+    """Output still expected from an open MO."""
+
+    order: str
+    sku: str
+    remaining: Decimal
+    due: date
+
+
 class ItemRepository(Protocol):
     def get(self, sku: str) -> Item: ...
     def find(self, sku: str) -> Item | None: ...
     def add(self, item: Item) -> Item: ...
     def update(self, item: Item) -> None: ...
+    def set_last_purchase_price(self, sku: str, price: Decimal) -> None: ...
     def list(self, kind: ItemKind | None = None) -> list[Item]: ...
     def by_sku(self) -> dict[str, Item]: ...
 
@@ -92,6 +142,45 @@ class StockRepository(Protocol):
     def stored_balances(self) -> dict[StockKey, Decimal]: ...
 
 
+class PartnerRepository(Protocol):
+    def customer(self, code: str) -> Customer: ...
+    def customers(self) -> dict[str, Customer]: ...
+    def add_customer(self, customer: Customer) -> Customer: ...
+
+
+class SalesRepository(Protocol):
+    def add(self, order: SalesOrder) -> SalesOrder: ...
+    def get(self, number: str, *, lock: bool = False) -> SalesOrder: ...
+    def orders(self, statuses: Sequence[str] | None = None) -> list[SalesOrder]: ...
+    def save(self, order: SalesOrder) -> None: ...
+    def open_lines(self, skus: Sequence[str] | None = None) -> list[OpenSalesLine]: ...
+
+
+class PurchaseRepository(Protocol):
+    def add(self, order: PurchaseOrder) -> PurchaseOrder: ...
+    def get(self, number: str, *, lock: bool = False) -> PurchaseOrder: ...
+    def orders(self, statuses: Sequence[str] | None = None) -> list[PurchaseOrder]: ...
+    def save(self, order: PurchaseOrder) -> None: ...
+    def open_lines(self, skus: Sequence[str] | None = None) -> list[OpenPurchaseLine]: ...
+
+
+class ManufacturingRepository(Protocol):
+    def next_rank(self) -> int: ...
+    def add(self, mo: ManufacturingOrder) -> ManufacturingOrder: ...
+    def get(self, number: str, *, lock: bool = False) -> ManufacturingOrder: ...
+    def orders(self, statuses: Sequence[str] | None = None) -> list[ManufacturingOrder]: ...
+    def for_sales_line(self, number: str, line_no: int) -> list[ManufacturingOrder]: ...
+    def save(self, mo: ManufacturingOrder) -> None: ...
+    def open_ingredients(self, skus: Sequence[str] | None = None) -> list[OpenIngredient]: ...
+    def open_outputs(self, skus: Sequence[str] | None = None) -> list[OpenOutput]: ...
+    def set_ranks(self, ranks: dict[str, int]) -> None: ...
+
+
+class SettingsRepository(Protocol):
+    def get(self, key: str, default: str = "") -> str: ...
+    def set(self, key: str, value: str) -> None: ...
+
+
 class NumberRepository(Protocol):
     def next(self, prefix: str) -> str: ...
 
@@ -112,6 +201,16 @@ class UnitOfWork(Protocol):
     def stock(self) -> StockRepository: ...
     @property
     def numbers(self) -> NumberRepository: ...
+    @property
+    def partners(self) -> PartnerRepository: ...
+    @property
+    def sales(self) -> SalesRepository: ...
+    @property
+    def purchasing(self) -> PurchaseRepository: ...
+    @property
+    def manufacturing(self) -> ManufacturingRepository: ...
+    @property
+    def settings(self) -> SettingsRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -68,7 +68,6 @@ class BomView:
     explosion: list[ExplodedLine]
     leaves: dict[str, Decimal]
     cost: CostBreakdown
-    low_level_codes: dict[str, int]
 
 
 def bom_view(uows: UnitOfWorkFactory, sku: str, quantity: Decimal = Decimal(1)) -> BomView:
@@ -84,5 +83,4 @@ def bom_view(uows: UnitOfWorkFactory, sku: str, quantity: Decimal = Decimal(1)) 
         explosion=book.explode(sku, quantity),
         leaves=book.leaf_requirements(sku, quantity),
         cost=rollup.cost(sku, quantity),
-        low_level_codes=book.low_level_codes(),
     )

@@ -133,7 +133,9 @@ def count(cmd: Count, uow: UnitOfWork, clock: Clock = utc_now) -> Posted | None:
         move = stocktake_move(key, on_hand, cmd.counted)
         if move is None:
             return None
-        posted = _post_in(uow, [move], "CNT", cmd.user, f"counted {cmd.counted}", clock)
+        posted = post_moves(
+            uow, [move], uow.numbers.next("CNT"), cmd.user, f"counted {cmd.counted}", clock
+        )
         uow.commit()
         return posted
 
@@ -149,22 +151,25 @@ def _post(
     uow: UnitOfWork, moves: Sequence[Move], prefix: str, user: str, note: str, clock: Clock
 ) -> Posted:
     with uow:
-        posted = _post_in(uow, moves, prefix, user, note, clock)
+        posted = post_moves(uow, moves, uow.numbers.next(prefix), user, note, clock)
         uow.commit()
         return posted
 
 
-def _post_in(
-    uow: UnitOfWork, moves: Sequence[Move], prefix: str, user: str, note: str, clock: Clock
+def post_moves(
+    uow: UnitOfWork, moves: Sequence[Move], document: str, user: str, note: str, clock: Clock
 ) -> Posted:
-    """Posts ``moves`` inside an open unit of work (the caller commits)."""
+    """Posts ``moves`` for ``document`` inside an open unit of work (the caller commits).
+
+    Locks the items, then the balances (see the store's locking order), checks every rule in
+    ``takt.domain.ledger.post`` and writes the entries, balances and costs.
+    """
     skus = [m.key.item for m in moves]
     items = uow.stock.lock_items(skus)
     for location in sorted({m.key.location for m in moves}):
         uow.locations.get(location)
     balances = uow.stock.lock_balances([m.key for m in moves])
     on_hand = uow.stock.on_hand(skus)
-    document = uow.numbers.next(prefix)
     result = post(
         moves, items, balances, on_hand, document=document, user=user, at=clock(), note=note
     )

@@ -119,6 +119,8 @@ class BomBook:
     def __init__(self, items: Mapping[str, Item], boms: Mapping[str, Bom]) -> None:
         self.items = items
         self.boms = boms
+        # Lines with their stock-unit factors, per SKU: a shared subassembly is computed once.
+        self._factors: dict[str, tuple[tuple[BomLine, Item, Fraction], ...]] = {}
 
     def item(self, sku: str) -> Item:
         try:
@@ -151,15 +153,19 @@ class BomBook:
         if cycle is not None:
             raise BomCycleError(cycle)
 
-    def component_factors(self, sku: str) -> Iterator[tuple[BomLine, Item, Fraction]]:
+    def component_factors(self, sku: str) -> tuple[tuple[BomLine, Item, Fraction], ...]:
         """Each line of ``sku``'s BOM with its component and stock-unit quantity per parent unit."""
+        cached = self._factors.get(sku)
+        if cached is not None:
+            return cached
         bom = self.bom_of(sku)
-        if bom is None:
-            return
-        for line in bom.lines:
+        rows: list[tuple[BomLine, Item, Fraction]] = []
+        for line in bom.lines if bom is not None else ():
             component = self.item(line.component)
             factor = line.gross_factor() * conversion_factor(line.unit, component.unit)
-            yield line, component, factor
+            rows.append((line, component, factor))
+        self._factors[sku] = result = tuple(rows)
+        return result
 
     def explode(self, sku: str, quantity: Decimal = Decimal(1)) -> list[ExplodedLine]:
         """Every component needed for ``quantity`` of ``sku``, depth first, wastage included."""

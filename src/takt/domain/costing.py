@@ -45,9 +45,12 @@ class CostBreakdown:
 
 
 @dataclass(slots=True)
-class _Sum:
+class _Curve:
+    """Planned cost of q units = labour_fixed + q x (labour_per_unit + materials)."""
+
     materials: Fraction = Fraction(0)
-    labour: Fraction = Fraction(0)
+    labour_fixed: Fraction = Fraction(0)
+    labour_per_unit: Fraction = Fraction(0)
     estimated: bool = False
     missing: set[str] = field(default_factory=set)
 
@@ -64,6 +67,7 @@ class CostRollup:
         self.book = book
         self.routings = routings
         self.rates = workstation_rates
+        self._curves: dict[str, _Curve] = {}
 
     def cost(self, sku: str, quantity: Decimal = Decimal(1)) -> CostBreakdown:
         """Planned cost of making ``quantity`` of ``sku`` (a made item)."""
@@ -72,38 +76,54 @@ class CostRollup:
         item = self.book.item(sku)
         if self.book.bom_of(sku) is None and self.routings.get(item.recipe_sku) is None:
             raise ItemError(f"{sku} has no BOM and no routing: nothing to roll up", field="sku")
-        acc = _Sum()
-        self._made(sku, Fraction(quantity), acc)
+        curve = self._curve(sku)
+        qty = Fraction(quantity)
         return CostBreakdown(
             sku=sku,
             quantity=quantity,
-            materials=round_cost(_dec(acc.materials)),
-            labour=round_cost(_dec(acc.labour)),
-            estimated=acc.estimated,
-            missing=tuple(sorted(acc.missing)),
+            materials=round_cost(_dec(curve.materials * qty)),
+            labour=round_cost(_dec(curve.labour_fixed + curve.labour_per_unit * qty)),
+            estimated=curve.estimated,
+            missing=tuple(sorted(curve.missing)),
         )
 
-    def _made(self, sku: str, qty: Fraction, acc: _Sum) -> None:
+    def _curve(self, sku: str) -> _Curve:
+        """Cost of ``q`` units of ``sku`` as fixed + per-unit parts, memoised per SKU.
+
+        Cost is linear in quantity: setups are paid once per order at every level (each made
+        component is its own order), run time and materials per unit. So a shared subassembly
+        is rolled up once, however many parents use it.
+        """
+        cached = self._curves.get(sku)
+        if cached is not None:
+            return cached
+        curve = _Curve()
         item = self.book.item(sku)
         routing = self.routings.get(item.recipe_sku)
-        if routing is not None:
-            for op in routing.operations:
-                rate = self.rates.get(op.workstation)
-                if rate is None:
-                    raise NotFound(f"unknown workstation {op.workstation!r}", "workstation")
-                acc.labour += op.cost_for(qty, rate)
+        for op in routing.operations if routing is not None else ():
+            rate = self.rates.get(op.workstation)
+            if rate is None:
+                raise NotFound(f"unknown workstation {op.workstation!r}", "workstation")
+            curve.labour_fixed += op.cost_for(Fraction(0), rate)
+            curve.labour_per_unit += op.cost_for(Fraction(1), rate) - op.cost_for(Fraction(0), rate)
         for _line, component, factor in self.book.component_factors(sku):
-            need = qty * factor
             if self.book.bom_of(component.sku) is not None:
-                self._made(component.sku, need, acc)
+                sub = self._curve(component.sku)
+                curve.materials += factor * sub.materials
+                curve.labour_fixed += sub.labour_fixed
+                curve.labour_per_unit += factor * sub.labour_per_unit
+                curve.estimated = curve.estimated or sub.estimated
+                curve.missing |= sub.missing
                 continue
             valued = component.cost_for_valuation()
             if valued is None:
-                acc.missing.add(component.sku)
+                curve.missing.add(component.sku)
                 continue
             unit_cost, estimate = valued
-            acc.materials += need * Fraction(unit_cost)
-            acc.estimated = acc.estimated or estimate
+            curve.materials += factor * Fraction(unit_cost)
+            curve.estimated = curve.estimated or estimate
+        self._curves[sku] = curve
+        return curve
 
 
 def _dec(value: Fraction) -> Decimal:

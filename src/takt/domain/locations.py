@@ -1,4 +1,4 @@
-"""Locations (warehouses, areas) and suppliers."""
+"""Locations: warehouses and areas that hold stock."""
 
 from __future__ import annotations
 
@@ -20,22 +20,3 @@ class Location:
         check_code(self.code, "location")
         if not self.name.strip():
             raise DomainError(f"location {self.code} needs a name", "name")
-
-
-@dataclass(slots=True)
-class Supplier:
-    """A supplier with its usual lead time in days."""
-
-    code: str
-    name: str
-    lead_time_days: int = 0
-    id: int | None = None
-
-    def __post_init__(self) -> None:
-        check_code(self.code, "supplier")
-        if not self.name.strip():
-            raise DomainError(f"supplier {self.code} needs a name", "name")
-        if self.lead_time_days < 0:
-            raise DomainError(
-                f"supplier {self.code}: lead time must be 0 or more days", "lead_time_days"
-            )

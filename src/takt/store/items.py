@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, Select, insert, select, update
@@ -97,6 +98,12 @@ class SqlItemRepository:
         item_id = self.lookups.id_of(items, item.sku, "SKU", "sku")
         self.session.execute(
             update(items).where(items.c.id == item_id).values(**self._values(item))
+        )
+
+    def set_last_purchase_price(self, sku: str, price: Decimal) -> None:
+        item_id = self.lookups.id_of(items, sku, "SKU", "sku")
+        self.session.execute(
+            update(items).where(items.c.id == item_id).values(last_purchase_price=price)
         )
 
     def _values(self, item: Item) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from takt.domain.errors import DomainError, NotFound
-from takt.domain.locations import Location, Supplier
+from takt.domain.locations import Location
+from takt.domain.partners import Supplier
 from takt.store.lookups import Lookups
 from takt.store.tables import locations, suppliers
 

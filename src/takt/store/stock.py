@@ -67,23 +67,33 @@ class SqlStockRepository:
         loc_ids = self.lookups.ids_of(
             locations, [k.location for k in wanted], "location", "location"
         )
-        new_rows = [
-            {
-                "item_id": item_ids[k.item],
-                "location_id": loc_ids[k.location],
-                "batch": k.batch,
-                "quantity": ZERO,
-            }
-            for k in wanted
-            if k not in self._balance_ids
-        ]
-        if new_rows:
+        by_ids = {(item_ids[k.item], loc_ids[k.location], k.batch): k for k in wanted}
+        result = self._select_locked(by_ids)
+        missing = [k for k in wanted if k not in result]
+        if missing:
+            # A first posting at a key creates its balance row; a concurrent creator is fine.
             dialect = self.session.get_bind().dialect.name
             upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
                 stock_balances
             ).on_conflict_do_nothing(index_elements=["item_id", "location_id", "batch"])
-            self.session.execute(upsert, new_rows)
-        by_ids = {(item_ids[k.item], loc_ids[k.location], k.batch): k for k in wanted}
+            self.session.execute(
+                upsert,
+                [
+                    {
+                        "item_id": item_ids[k.item],
+                        "location_id": loc_ids[k.location],
+                        "batch": k.batch,
+                        "quantity": ZERO,
+                    }
+                    for k in missing
+                ],
+            )
+            result = self._select_locked(by_ids)
+        return result
+
+    def _select_locked(
+        self, by_ids: dict[tuple[int, int, str], StockKey]
+    ) -> dict[StockKey, Decimal]:
         rows = self.session.execute(
             select(
                 stock_balances.c.id,
@@ -92,8 +102,8 @@ class SqlStockRepository:
                 stock_balances.c.batch,
                 stock_balances.c.quantity,
             )
-            .where(stock_balances.c.item_id.in_(sorted(set(item_ids.values()))))
-            .where(stock_balances.c.location_id.in_(sorted(set(loc_ids.values()))))
+            .where(stock_balances.c.item_id.in_(sorted({i for i, _, _ in by_ids})))
+            .where(stock_balances.c.location_id.in_(sorted({loc for _, loc, _ in by_ids})))
             .order_by(stock_balances.c.id)
             .with_for_update()
         )

@@ -203,3 +203,149 @@ document_numbers = Table(
     Column("prefix", String(16), primary_key=True),
     Column("last_value", BigInteger, nullable=False),
 )
+
+# ---------------------------------------------------------------- orders (revision 0002)
+
+customers = Table(
+    "customers",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(200), nullable=False, default=""),
+)
+
+sales_orders = Table(
+    "sales_orders",
+    metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("customer_id", "customers.id"),
+    Column("delivery_date", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+Index("ix_sales_orders_status", sales_orders.c.status)
+
+sales_lines = Table(
+    "sales_lines",
+    metadata,
+    _id(),
+    _fk("order_id", "sales_orders.id", ondelete="CASCADE"),
+    Column("line_no", Integer, nullable=False),
+    _fk("item_id", "items.id"),
+    Column("quantity", Micro, nullable=False),
+    Column("unit_price", Micro, nullable=False),
+    Column("shipped", Micro, nullable=False),
+    Column("cost_shipped", Micro, nullable=False),
+    UniqueConstraint("order_id", "line_no"),
+)
+Index("ix_sales_lines_item", sales_lines.c.item_id)
+
+purchase_orders = Table(
+    "purchase_orders",
+    metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("supplier_id", "suppliers.id"),
+    _fk("location_id", "locations.id"),
+    Column("expected_date", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+Index("ix_purchase_orders_status", purchase_orders.c.status)
+
+purchase_lines = Table(
+    "purchase_lines",
+    metadata,
+    _id(),
+    _fk("order_id", "purchase_orders.id", ondelete="CASCADE"),
+    Column("line_no", Integer, nullable=False),
+    _fk("item_id", "items.id"),
+    Column("quantity", Micro, nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("factor", Micro, nullable=False),
+    Column("unit_price", Micro, nullable=False),
+    Column("received", Micro, nullable=False),
+    UniqueConstraint("order_id", "line_no"),
+)
+Index("ix_purchase_lines_item", purchase_lines.c.item_id)
+
+manufacturing_orders = Table(
+    "manufacturing_orders",
+    metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    _fk("item_id", "items.id"),
+    Column("quantity", Micro, nullable=False),
+    _fk("location_id", "locations.id"),
+    Column("due_date", Date, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("status", String(24), nullable=False),
+    _fk("sales_line_id", "sales_lines.id", nullable=True),
+    Column("completed", Micro, nullable=False),
+    Column("output_value", Micro, nullable=False),
+    Column("blocked_reason", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("planned_start", UtcDateTime),
+    Column("planned_finish", UtcDateTime),
+)
+Index(
+    "ix_manufacturing_orders_status_rank",
+    manufacturing_orders.c.status,
+    manufacturing_orders.c.rank,
+)
+Index("ix_manufacturing_orders_item", manufacturing_orders.c.item_id)
+
+mo_ingredients = Table(
+    "mo_ingredients",
+    metadata,
+    _id(),
+    _fk("mo_id", "manufacturing_orders.id", ondelete="CASCADE"),
+    _fk("item_id", "items.id"),
+    Column("planned", Micro, nullable=False),
+    Column("consumed", Micro, nullable=False),
+    Column("consumed_cost", Micro, nullable=False),
+    UniqueConstraint("mo_id", "item_id"),
+)
+Index("ix_mo_ingredients_item", mo_ingredients.c.item_id)
+
+mo_tasks = Table(
+    "mo_tasks",
+    metadata,
+    _id(),
+    _fk("mo_id", "manufacturing_orders.id", ondelete="CASCADE"),
+    Column("sequence", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    _fk("workstation_id", "workstations.id"),
+    Column("planned_minutes", Micro, nullable=False),
+    Column("cost_per_hour", Micro, nullable=False),
+    _fk("operator_id", "operators.id", nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("quantity_done", Micro, nullable=False),
+    Column("scrap", Micro, nullable=False),
+    Column("blocked_reason", Text, nullable=False, default=""),
+    Column("planned_start", UtcDateTime),
+    Column("planned_finish", UtcDateTime),
+    UniqueConstraint("mo_id", "sequence"),
+)
+
+task_events = Table(
+    "task_events",
+    metadata,
+    _id(),
+    _fk("task_id", "mo_tasks.id", ondelete="CASCADE"),
+    Column("kind", String(16), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+)
+Index("ix_task_events_task", task_events.c.task_id, task_events.c.id)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

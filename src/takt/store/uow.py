@@ -11,9 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from takt.store.items import SqlItemRepository
 from takt.store.locations import SqlLocationRepository
 from takt.store.lookups import Lookups
+from takt.store.manufacturing import SqlManufacturingRepository
 from takt.store.numbers import SqlNumberRepository
+from takt.store.partners import SqlPartnerRepository
+from takt.store.purchasing import SqlPurchaseRepository
 from takt.store.recipes import SqlRecipeRepository
 from takt.store.resources import SqlResourceRepository
+from takt.store.sales import SqlSalesRepository
+from takt.store.settings import SqlSettingsRepository
 from takt.store.stock import SqlStockRepository
 
 
@@ -26,6 +31,11 @@ class SqlUnitOfWork:
     locations: SqlLocationRepository
     stock: SqlStockRepository
     numbers: SqlNumberRepository
+    partners: SqlPartnerRepository
+    sales: SqlSalesRepository
+    purchasing: SqlPurchaseRepository
+    manufacturing: SqlManufacturingRepository
+    settings: SqlSettingsRepository
 
     def __init__(self, sessions: sessionmaker[Session], read_only: bool = False) -> None:
         self._sessions = sessions
@@ -45,6 +55,11 @@ class SqlUnitOfWork:
         self.locations = SqlLocationRepository(session, lookups)
         self.stock = SqlStockRepository(session, lookups)
         self.numbers = SqlNumberRepository(session)
+        self.partners = SqlPartnerRepository(session, lookups)
+        self.sales = SqlSalesRepository(session, lookups)
+        self.purchasing = SqlPurchaseRepository(session, lookups)
+        self.manufacturing = SqlManufacturingRepository(session, lookups)
+        self.settings = SqlSettingsRepository(session)
         return self
 
     def __exit__(

@@ -9,7 +9,8 @@ from fractions import Fraction
 import pytest
 
 from takt.domain.errors import DomainError
-from takt.domain.locations import Location, Supplier
+from takt.domain.locations import Location
+from takt.domain.partners import Supplier
 from takt.domain.routing import Operation, Routing, RoutingError
 from takt.domain.workstations import (
     Operator,

@@ -1,0 +1,289 @@
+"""Manufacturing order use cases: create (to stock or to order), rank, issue, complete, block.
+
+Completing an MO is one transaction: the actual ingredients are consumed (at their moving-average
+cost of the moment), then the good output is received at its actual cost per unit. Either all of
+it is written or none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from takt.app.ports import UnitOfWork
+from takt.app.stock import Clock, Posted, post_moves, utc_now
+from takt.domain.bom import BomBook
+from takt.domain.errors import DomainError
+from takt.domain.ledger import LedgerEntry, Move, Reason, StockKey
+from takt.domain.manufacturing import ManufacturingError, ManufacturingOrder, MOStatus, Overhead
+from takt.domain.units import QuantityError, round_cost
+
+OVERHEAD_PCT = "costing.overhead_pct_materials"
+OVERHEAD_PER_HOUR = "costing.overhead_per_labour_hour"
+
+
+def overhead_rules(uow: UnitOfWork) -> Overhead:
+    return Overhead(
+        Decimal(uow.settings.get(OVERHEAD_PCT, "0")),
+        Decimal(uow.settings.get(OVERHEAD_PER_HOUR, "0")),
+    )
+
+
+def set_overhead(rules: Overhead, uow: UnitOfWork) -> None:
+    if rules.pct_of_materials < 0 or rules.per_labour_hour < 0:
+        raise QuantityError("overhead rules must not be negative", field="overhead")
+    with uow:
+        uow.settings.set(OVERHEAD_PCT, str(rules.pct_of_materials))
+        uow.settings.set(OVERHEAD_PER_HOUR, str(rules.per_labour_hour))
+        uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class NewMO:
+    """A make-to-stock order; ``rank`` None puts it at the end of the Make list."""
+
+    sku: str
+    quantity: Decimal
+    due_date: date
+    location: str = "MAIN"
+    rank: int | None = None
+
+
+def _plan(
+    uow: UnitOfWork,
+    sku: str,
+    quantity: Decimal,
+    due: date,
+    location: str,
+    rank: int | None,
+    clock: Clock,
+) -> ManufacturingOrder:
+    book = BomBook(uow.items.by_sku(), uow.recipes.boms())
+    item = book.item(sku)
+    uow.locations.get(location)
+    rates = {code: ws.cost_per_hour for code, ws in uow.resources.workstations().items()}
+    mo = ManufacturingOrder.plan(
+        uow.numbers.next("MO"),
+        item,
+        quantity,
+        book,
+        uow.recipes.routing(item.recipe_sku),
+        rates,
+        location=location,
+        due_date=due,
+        created_at=clock(),
+        rank=rank if rank is not None else uow.manufacturing.next_rank(),
+    )
+    if not mo.ingredients and not mo.tasks:
+        raise ManufacturingError(f"{sku} has no recipe (no BOM and no routing)", field="sku")
+    return mo
+
+
+def create_mo(cmd: NewMO, uow: UnitOfWork, clock: Clock = utc_now) -> ManufacturingOrder:
+    with uow:
+        mo = _plan(uow, cmd.sku, cmd.quantity, cmd.due_date, cmd.location, cmd.rank, clock)
+        uow.manufacturing.add(mo)
+        uow.commit()
+        return mo
+
+
+def create_mo_for_sales_line(
+    number: str, line_no: int, uow: UnitOfWork, location: str = "MAIN", clock: Clock = utc_now
+) -> ManufacturingOrder:
+    """Make to order: an MO for what is left of a sales line, due on its delivery date."""
+    with uow:
+        order = uow.sales.get(number, lock=True)
+        if not order.status.is_open:
+            raise DomainError(f"{number} is {order.status}", field="order")
+        line = order.line(line_no)
+        existing = [
+            m for m in uow.manufacturing.for_sales_line(number, line_no) if m.status.is_open
+        ]
+        if existing:
+            raise ManufacturingError(
+                f"{number} line {line_no} is already made to order by {existing[0].number}",
+                field="line",
+            )
+        if line.remaining <= 0:
+            raise ManufacturingError(f"{number} line {line_no} has shipped in full", field="line")
+        mo = _plan(uow, line.sku, line.remaining, order.delivery_date, location, None, clock)
+        mo.sales_order, mo.sales_line = order.number, line.line_no
+        uow.manufacturing.add(mo)
+        uow.commit()
+        return mo
+
+
+def rank_mo(number: str, position: int, uow: UnitOfWork) -> list[str]:
+    """Moves an open MO to ``position`` (1 = first) on the Make list; returns the new order."""
+    if position < 1:
+        raise DomainError(f"position must be 1 or more, got {position}", field="position")
+    with uow:
+        mo = uow.manufacturing.get(number, lock=True)
+        mo.set_rank(position)  # refuses a done or cancelled order
+        open_numbers = [
+            m.number for m in uow.manufacturing.orders([s.value for s in MOStatus if s.is_open])
+        ]
+        open_numbers.remove(number)
+        open_numbers.insert(min(position, len(open_numbers) + 1) - 1, number)
+        uow.manufacturing.set_ranks({n: i for i, n in enumerate(open_numbers, start=1)})
+        uow.commit()
+        return open_numbers
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """Ingredients taken to the order before completion."""
+
+    number: str
+    sku: str
+    quantity: Decimal
+    batch: str = ""
+    location: str | None = None
+    user: str = "system"
+
+
+def issue(cmd: Issue, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
+    with uow:
+        mo = uow.manufacturing.get(cmd.number, lock=True)
+        why = mo.can_issue(cmd.sku, cmd.quantity)
+        if why is not None:
+            raise ManufacturingError(why, field="quantity")
+        move = Move(
+            StockKey(cmd.sku, cmd.location or mo.location, cmd.batch),
+            -cmd.quantity,
+            Reason.CONSUMPTION,
+        )
+        posted = post_moves(uow, [move], mo.number, cmd.user, "issued", clock)
+        mo.issued(cmd.sku, cmd.quantity, _value(posted.entries))
+        uow.manufacturing.save(mo)
+        uow.commit()
+        return posted
+
+
+@dataclass(frozen=True, slots=True)
+class Complete:
+    """``good`` units made. ``consumed`` overrides what was used (SKU -> quantity); by default the
+    planned share of each ingredient not yet issued. ``batch`` labels the output of a batch-tracked
+    item (default: the MO number)."""
+
+    number: str
+    good: Decimal
+    consumed: dict[str, Decimal] | None = None
+    batch: str | None = None
+    user: str = "system"
+    ingredient_batches: dict[str, str] = field(default_factory=dict)
+
+
+def complete(cmd: Complete, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
+    """Consumes the actual ingredients and receives the good output, in one transaction."""
+    with uow:
+        mo = uow.manufacturing.get(cmd.number, lock=True)
+        why = mo.can_complete(cmd.good)
+        if why is not None:
+            raise ManufacturingError(why, field="quantity")
+        consumption = (
+            dict(cmd.consumed) if cmd.consumed is not None else mo.default_consumption(cmd.good)
+        )
+        for sku, qty in consumption.items():
+            if qty < 0:
+                raise QuantityError(f"consumed {sku} must not be negative", field="consumed")
+            mo.ingredient(sku)  # refuses what is not an ingredient
+        now = clock()
+        entries: list[LedgerEntry] = []
+        moves = _consumption_moves(
+            uow, mo, {k: v for k, v in consumption.items() if v > 0}, cmd.ingredient_batches
+        )
+        if moves:
+            posted = post_moves(uow, moves, mo.number, cmd.user, f"completion of {cmd.good}", clock)
+            for sku in consumption:
+                used = [e for e in posted.entries if e.key.item == sku]
+                if used:
+                    mo.issued(sku, -sum((e.quantity for e in used), Decimal(0)), _value(used))
+            entries.extend(posted.entries)
+        item = uow.items.get(mo.sku)
+        unit_cost = mo.output_unit_cost(cmd.good, overhead_rules(uow), now)
+        batch = (cmd.batch or mo.number) if item.batch_tracked else ""
+        output = Move(StockKey(mo.sku, mo.location, batch), cmd.good, Reason.OUTPUT, unit_cost)
+        posted_output = post_moves(
+            uow, [output], mo.number, cmd.user, f"output of {cmd.good}", clock
+        )
+        entries.extend(posted_output.entries)
+        mo.completed_output(cmd.good, unit_cost)
+        uow.manufacturing.save(mo)
+        uow.commit()
+        return Posted(mo.number, tuple(entries))
+
+
+def _consumption_moves(
+    uow: UnitOfWork,
+    mo: ManufacturingOrder,
+    consumption: dict[str, Decimal],
+    batches: dict[str, str],
+) -> list[Move]:
+    """Consumption moves at the MO's location; batch-tracked ingredients oldest batch first."""
+    items = uow.items.by_sku()
+    moves: list[Move] = []
+    for sku, qty in sorted(consumption.items()):
+        if not items[sku].batch_tracked:
+            moves.append(Move(StockKey(sku, mo.location), -qty, Reason.CONSUMPTION))
+            continue
+        if sku in batches:
+            moves.append(Move(StockKey(sku, mo.location, batches[sku]), -qty, Reason.CONSUMPTION))
+            continue
+        left = qty
+        for row in uow.stock.balances(sku, mo.location):
+            if left <= 0:
+                break
+            take = min(left, row.quantity)
+            if take > 0:
+                moves.append(Move(StockKey(sku, mo.location, row.batch), -take, Reason.CONSUMPTION))
+                left -= take
+        if left > 0:
+            raise ManufacturingError(
+                f"not enough {sku} at {mo.location} in any batch: {left} short", field="consumed"
+            )
+    return moves
+
+
+def _value(entries: tuple[LedgerEntry, ...] | list[LedgerEntry]) -> Decimal:
+    """Total cost of outflow entries (positive)."""
+    return round_cost(sum((-e.quantity * e.unit_cost for e in entries), Decimal(0)))
+
+
+def block_mo(number: str, reason: str, uow: UnitOfWork) -> ManufacturingOrder:
+    with uow:
+        mo = uow.manufacturing.get(number, lock=True)
+        mo.block(reason)
+        uow.manufacturing.save(mo)
+        uow.commit()
+        return mo
+
+
+def unblock_mo(number: str, uow: UnitOfWork) -> ManufacturingOrder:
+    with uow:
+        mo = uow.manufacturing.get(number, lock=True)
+        mo.unblock()
+        uow.manufacturing.save(mo)
+        uow.commit()
+        return mo
+
+
+def set_ingredient(number: str, sku: str, planned: Decimal, uow: UnitOfWork) -> ManufacturingOrder:
+    """Edits an ingredient's quantity for this order only (a substitute, a bigger offcut)."""
+    with uow:
+        uow.items.get(sku)
+        mo = uow.manufacturing.get(number, lock=True)
+        mo.set_ingredient(sku, planned)
+        uow.manufacturing.save(mo)
+        uow.commit()
+        return mo
+
+
+def cancel_mo(number: str, uow: UnitOfWork) -> ManufacturingOrder:
+    with uow:
+        mo = uow.manufacturing.get(number, lock=True)
+        mo.cancel()
+        uow.manufacturing.save(mo)
+        uow.commit()
+        return mo

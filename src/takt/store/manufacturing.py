@@ -1,0 +1,329 @@
+"""The manufacturing order repository: MOs with their ingredients, tasks and task events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from takt.app.ports import OpenIngredient, OpenOutput
+from takt.domain.errors import NotFound
+from takt.domain.manufacturing import Ingredient, ManufacturingOrder, MOStatus
+from takt.domain.tasks import Task, TaskEvent, TaskEventKind, TaskStatus
+from takt.store.lookups import Lookups
+from takt.store.tables import (
+    items,
+    locations,
+    manufacturing_orders,
+    mo_ingredients,
+    mo_tasks,
+    operators,
+    sales_lines,
+    sales_orders,
+    task_events,
+    workstations,
+)
+
+OPEN_STATUSES = tuple(s.value for s in MOStatus if s.is_open)
+_output = aliased(items, name="output")
+
+
+def _day(planned: datetime | None, fallback: date) -> date:
+    return planned.date() if planned is not None else fallback
+
+
+class SqlManufacturingRepository:
+    def __init__(self, session: Session, lookups: Lookups) -> None:
+        self.session = session
+        self.lookups = lookups
+
+    def next_rank(self) -> int:
+        top = self.session.execute(
+            select(func.max(manufacturing_orders.c.rank)).where(
+                manufacturing_orders.c.status.in_(OPEN_STATUSES)
+            )
+        ).scalar_one()
+        return int(top or 0) + 1
+
+    def add(self, mo: ManufacturingOrder) -> ManufacturingOrder:
+        mo.id = self.session.execute(
+            insert(manufacturing_orders)
+            .values(number=mo.number, created_at=mo.created_at, **self._header(mo))
+            .returning(manufacturing_orders.c.id)
+        ).scalar_one()
+        self._save_children(mo)
+        return mo
+
+    def _header(self, mo: ManufacturingOrder) -> dict[str, object]:
+        line_id = None
+        if mo.sales_order is not None and mo.sales_line is not None:
+            line_id = self.session.execute(
+                select(sales_lines.c.id)
+                .join(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
+                .where(
+                    sales_orders.c.number == mo.sales_order, sales_lines.c.line_no == mo.sales_line
+                )
+            ).scalar_one()
+        return {
+            "item_id": self.lookups.id_of(items, mo.sku, "SKU", "sku"),
+            "quantity": mo.quantity,
+            "location_id": self.lookups.id_of(locations, mo.location, "location", "location"),
+            "due_date": mo.due_date,
+            "rank": mo.rank,
+            "status": mo.status.value,
+            "sales_line_id": line_id,
+            "completed": mo.completed,
+            "output_value": mo.output_value,
+            "blocked_reason": mo.blocked_reason,
+        }
+
+    def save(self, mo: ManufacturingOrder) -> None:
+        assert mo.id is not None
+        self.session.execute(
+            update(manufacturing_orders)
+            .where(manufacturing_orders.c.id == mo.id)
+            .values(**self._header(mo))
+        )
+        self._save_children(mo)
+
+    def _save_children(self, mo: ManufacturingOrder) -> None:
+        item_ids = self.lookups.ids_of(items, [i.sku for i in mo.ingredients], "SKU", "sku")
+        kept = [i.id for i in mo.ingredients if i.id is not None]
+        self.session.execute(
+            delete(mo_ingredients).where(
+                mo_ingredients.c.mo_id == mo.id, mo_ingredients.c.id.not_in(kept)
+            )
+        )
+        for ing in mo.ingredients:
+            values = {
+                "planned": ing.planned,
+                "consumed": ing.consumed,
+                "consumed_cost": ing.consumed_cost,
+            }
+            if ing.id is None:
+                ing.id = self.session.execute(
+                    insert(mo_ingredients)
+                    .values(mo_id=mo.id, item_id=item_ids[ing.sku], **values)
+                    .returning(mo_ingredients.c.id)
+                ).scalar_one()
+            else:
+                self.session.execute(
+                    update(mo_ingredients).where(mo_ingredients.c.id == ing.id).values(**values)
+                )
+        ws_ids = self.lookups.ids_of(
+            workstations, [t.workstation for t in mo.tasks], "workstation", "workstation"
+        )
+        op_ids = self.lookups.ids_of(
+            operators, [t.operator for t in mo.tasks if t.operator], "operator", "operator"
+        )
+        kept_tasks = [t.id for t in mo.tasks if t.id is not None]
+        self.session.execute(
+            delete(mo_tasks).where(mo_tasks.c.mo_id == mo.id, mo_tasks.c.id.not_in(kept_tasks))
+        )
+        for task in mo.tasks:
+            task_values: dict[str, object] = {
+                "name": task.name,
+                "workstation_id": ws_ids[task.workstation],
+                "planned_minutes": task.planned_minutes,
+                "cost_per_hour": task.cost_per_hour,
+                "operator_id": op_ids[task.operator] if task.operator else None,
+                "status": task.status.value,
+                "quantity_done": task.quantity_done,
+                "scrap": task.scrap,
+                "blocked_reason": task.blocked_reason,
+            }
+            if task.id is None:
+                task.id = self.session.execute(
+                    insert(mo_tasks)
+                    .values(mo_id=mo.id, sequence=task.sequence, **task_values)
+                    .returning(mo_tasks.c.id)
+                ).scalar_one()
+                stored_events = 0
+            else:
+                self.session.execute(
+                    update(mo_tasks).where(mo_tasks.c.id == task.id).values(**task_values)
+                )
+                stored_events = self.session.execute(
+                    select(func.count())
+                    .select_from(task_events)
+                    .where(task_events.c.task_id == task.id)
+                ).scalar_one()
+            new_events = task.events[stored_events:]
+            if new_events:
+                self.session.execute(
+                    insert(task_events),
+                    [
+                        {
+                            "task_id": task.id,
+                            "kind": e.kind.value,
+                            "at": e.at,
+                            "user_name": e.user,
+                            "note": e.note,
+                        }
+                        for e in new_events
+                    ],
+                )
+
+    def get(self, number: str, *, lock: bool = False) -> ManufacturingOrder:
+        found = self._load(manufacturing_orders.c.number == number, lock=lock)
+        if not found:
+            raise NotFound(f"unknown manufacturing order {number!r}", field="order")
+        return found[0]
+
+    def orders(self, statuses: Sequence[str] | None = None) -> list[ManufacturingOrder]:
+        """MOs (all, or in ``statuses``) in rank order, in four queries whatever their number."""
+        where = (
+            manufacturing_orders.c.status.in_(list(statuses))
+            if statuses
+            else manufacturing_orders.c.id > 0
+        )
+        return self._load(where)
+
+    def for_sales_line(self, number: str, line_no: int) -> list[ManufacturingOrder]:
+        line_id = (
+            select(sales_lines.c.id)
+            .join(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
+            .where(sales_orders.c.number == number, sales_lines.c.line_no == line_no)
+            .scalar_subquery()
+        )
+        return self._load(manufacturing_orders.c.sales_line_id == line_id)
+
+    def _load(self, where: ColumnElement[bool], lock: bool = False) -> list[ManufacturingOrder]:
+        query = (
+            select(
+                manufacturing_orders,
+                _output.c.sku.label("sku"),
+                locations.c.code.label("location_code"),
+                sales_orders.c.number.label("so_number"),
+                sales_lines.c.line_no.label("so_line"),
+            )
+            .join(_output, _output.c.id == manufacturing_orders.c.item_id)
+            .join(locations, locations.c.id == manufacturing_orders.c.location_id)
+            .outerjoin(sales_lines, sales_lines.c.id == manufacturing_orders.c.sales_line_id)
+            .outerjoin(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
+            .where(where)
+            .order_by(manufacturing_orders.c.rank, manufacturing_orders.c.id)
+        )
+        if lock:
+            query = query.with_for_update(of=manufacturing_orders)
+        mos: dict[int, ManufacturingOrder] = {}
+        for row in self.session.execute(query):
+            mos[row.id] = ManufacturingOrder(
+                number=row.number,
+                sku=row.sku,
+                quantity=row.quantity,
+                location=row.location_code,
+                due_date=row.due_date,
+                created_at=row.created_at,
+                rank=row.rank,
+                status=MOStatus(row.status),
+                sales_order=row.so_number,
+                sales_line=row.so_line,
+                completed=row.completed,
+                output_value=row.output_value,
+                blocked_reason=row.blocked_reason,
+                id=row.id,
+            )
+        if not mos:
+            return []
+        ids = list(mos)
+        for r in self.session.execute(
+            select(mo_ingredients, items.c.sku)
+            .join(items, items.c.id == mo_ingredients.c.item_id)
+            .where(mo_ingredients.c.mo_id.in_(ids))
+            .order_by(mo_ingredients.c.mo_id, mo_ingredients.c.id)
+        ):
+            mos[r.mo_id].ingredients.append(
+                Ingredient(r.sku, r.planned, r.consumed, r.consumed_cost, id=r.id)
+            )
+        tasks: dict[int, Task] = {}
+        for r in self.session.execute(
+            select(mo_tasks, workstations.c.code.label("ws"), operators.c.code.label("op"))
+            .join(workstations, workstations.c.id == mo_tasks.c.workstation_id)
+            .outerjoin(operators, operators.c.id == mo_tasks.c.operator_id)
+            .where(mo_tasks.c.mo_id.in_(ids))
+            .order_by(mo_tasks.c.mo_id, mo_tasks.c.sequence)
+        ):
+            task = Task(
+                r.sequence,
+                r.name,
+                r.ws,
+                r.planned_minutes,
+                r.cost_per_hour,
+                operator=r.op,
+                status=TaskStatus(r.status),
+                quantity_done=r.quantity_done,
+                scrap=r.scrap,
+                blocked_reason=r.blocked_reason,
+                id=r.id,
+            )
+            tasks[r.id] = task
+            mos[r.mo_id].tasks.append(task)
+        if tasks:
+            for r in self.session.execute(
+                select(task_events)
+                .where(task_events.c.task_id.in_(list(tasks)))
+                .order_by(task_events.c.id)
+            ):
+                tasks[r.task_id].events.append(
+                    TaskEvent(TaskEventKind(r.kind), r.at, r.user_name, r.note)
+                )
+        return list(mos.values())
+
+    def open_ingredients(self, skus: Sequence[str] | None = None) -> list[OpenIngredient]:
+        """Ingredients of open MOs still to consume, with the date they are needed, in one query."""
+        query = (
+            select(
+                manufacturing_orders.c.number,
+                items.c.sku,
+                mo_ingredients.c.planned,
+                mo_ingredients.c.consumed,
+                manufacturing_orders.c.planned_start,
+                manufacturing_orders.c.due_date,
+                manufacturing_orders.c.rank,
+            )
+            .join(manufacturing_orders, manufacturing_orders.c.id == mo_ingredients.c.mo_id)
+            .join(items, items.c.id == mo_ingredients.c.item_id)
+            .where(
+                manufacturing_orders.c.status.in_(OPEN_STATUSES),
+                mo_ingredients.c.planned > mo_ingredients.c.consumed,
+            )
+        )
+        if skus is not None:
+            query = query.where(items.c.sku.in_(list(skus)))
+        # Needed at the planned start; before the order is scheduled, at its due date.
+        return [
+            OpenIngredient(n, sku, p - c, _day(start, due), rank)
+            for n, sku, p, c, start, due, rank in self.session.execute(query)
+        ]
+
+    def open_outputs(self, skus: Sequence[str] | None = None) -> list[OpenOutput]:
+        query = (
+            select(
+                manufacturing_orders.c.number,
+                items.c.sku,
+                manufacturing_orders.c.quantity,
+                manufacturing_orders.c.completed,
+                manufacturing_orders.c.planned_finish,
+                manufacturing_orders.c.due_date,
+            )
+            .join(items, items.c.id == manufacturing_orders.c.item_id)
+            .where(
+                manufacturing_orders.c.status.in_(OPEN_STATUSES),
+                manufacturing_orders.c.quantity > manufacturing_orders.c.completed,
+            )
+        )
+        if skus is not None:
+            query = query.where(items.c.sku.in_(list(skus)))
+        return [
+            OpenOutput(n, sku, q - c, _day(finish, due))
+            for n, sku, q, c, finish, due in self.session.execute(query)
+        ]
+
+    def set_ranks(self, ranks: dict[str, int]) -> None:
+        self.session.execute(
+            update(manufacturing_orders).where(manufacturing_orders.c.number == bindparam("n")),
+            [{"n": number, "rank": rank} for number, rank in ranks.items()],
+        )

@@ -1,0 +1,42 @@
+"""The partner repository: customers (and suppliers, which the location repository also serves)."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from takt.domain.errors import DomainError, NotFound
+from takt.domain.partners import Customer
+from takt.store.lookups import Lookups
+from takt.store.tables import customers
+
+
+class SqlPartnerRepository:
+    def __init__(self, session: Session, lookups: Lookups) -> None:
+        self.session = session
+        self.lookups = lookups
+
+    def customer(self, code: str) -> Customer:
+        row = self.session.execute(select(customers).where(customers.c.code == code)).first()
+        if row is None:
+            raise NotFound(f"unknown customer {code!r}", field="customer")
+        return Customer(row.code, row.name, row.email, id=row.id)
+
+    def customers(self) -> dict[str, Customer]:
+        return {
+            r.code: Customer(r.code, r.name, r.email, id=r.id)
+            for r in self.session.execute(select(customers).order_by(customers.c.code))
+        }
+
+    def add_customer(self, customer: Customer) -> Customer:
+        if self.session.execute(
+            select(customers.c.id).where(customers.c.code == customer.code)
+        ).first():
+            raise DomainError(f"customer {customer.code!r} already exists", field="code")
+        customer.id = self.session.execute(
+            insert(customers)
+            .values(code=customer.code, name=customer.name, email=customer.email)
+            .returning(customers.c.id)
+        ).scalar_one()
+        self.lookups.remember(customers, customer.code, customer.id)
+        return customer

@@ -1,0 +1,165 @@
+"""The sales order repository."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from takt.app.ports import OpenSalesLine
+from takt.domain.errors import NotFound
+from takt.domain.sales import SalesLine, SalesOrder, SalesStatus
+from takt.store.lookups import Lookups
+from takt.store.tables import customers, items, sales_lines, sales_orders
+
+OPEN_STATUSES = (SalesStatus.OPEN.value, SalesStatus.PARTLY_DELIVERED.value)
+
+
+class SqlSalesRepository:
+    def __init__(self, session: Session, lookups: Lookups) -> None:
+        self.session = session
+        self.lookups = lookups
+
+    def add(self, order: SalesOrder) -> SalesOrder:
+        customer_id = self.lookups.id_of(customers, order.customer, "customer", "customer")
+        order.id = self.session.execute(
+            insert(sales_orders)
+            .values(
+                number=order.number,
+                customer_id=customer_id,
+                delivery_date=order.delivery_date,
+                status=order.status.value,
+                rank=order.rank,
+                created_at=order.created_at,
+            )
+            .returning(sales_orders.c.id)
+        ).scalar_one()
+        self._save_lines(order)
+        return order
+
+    def get(self, number: str, *, lock: bool = False) -> SalesOrder:
+        found = self._load(sales_orders.c.number == number, lock=lock)
+        if not found:
+            raise NotFound(f"unknown sales order {number!r}", field="order")
+        return found[0]
+
+    def orders(self, statuses: Sequence[str] | None = None) -> list[SalesOrder]:
+        """Orders (all, or in ``statuses``) by delivery date, in two queries."""
+        where = sales_orders.c.status.in_(list(statuses)) if statuses else sales_orders.c.id > 0
+        return self._load(where)
+
+    def _load(self, where: ColumnElement[bool], lock: bool = False) -> list[SalesOrder]:
+        query = (
+            select(sales_orders, customers.c.code.label("customer_code"))
+            .join(customers, customers.c.id == sales_orders.c.customer_id)
+            .where(where)
+            .order_by(sales_orders.c.delivery_date, sales_orders.c.id)
+        )
+        if lock:
+            query = query.with_for_update(of=sales_orders)
+        orders = {
+            row.id: SalesOrder(
+                number=row.number,
+                customer=row.customer_code,
+                delivery_date=row.delivery_date,
+                created_at=row.created_at,
+                status=SalesStatus(row.status),
+                rank=row.rank,
+                id=row.id,
+            )
+            for row in self.session.execute(query)
+        }
+        if orders:
+            for r in self.session.execute(
+                select(sales_lines, items.c.sku)
+                .join(items, items.c.id == sales_lines.c.item_id)
+                .where(sales_lines.c.order_id.in_(list(orders)))
+                .order_by(sales_lines.c.order_id, sales_lines.c.line_no)
+            ):
+                orders[r.order_id].lines.append(
+                    SalesLine(
+                        r.line_no,
+                        r.sku,
+                        r.quantity,
+                        r.unit_price,
+                        r.shipped,
+                        r.cost_shipped,
+                        id=r.id,
+                    )
+                )
+        return list(orders.values())
+
+    def save(self, order: SalesOrder) -> None:
+        assert order.id is not None
+        self.session.execute(
+            update(sales_orders)
+            .where(sales_orders.c.id == order.id)
+            .values(status=order.status.value, rank=order.rank, delivery_date=order.delivery_date)
+        )
+        self._save_lines(order)
+
+    def _save_lines(self, order: SalesOrder) -> None:
+        item_ids = self.lookups.ids_of(items, [ln.sku for ln in order.lines], "SKU", "sku")
+        for line in order.lines:
+            values = {
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "shipped": line.shipped,
+                "cost_shipped": line.cost_shipped,
+            }
+            if line.id is None:
+                line.id = self.session.execute(
+                    insert(sales_lines)
+                    .values(
+                        order_id=order.id,
+                        line_no=line.line_no,
+                        item_id=item_ids[line.sku],
+                        **values,
+                    )
+                    .returning(sales_lines.c.id)
+                ).scalar_one()
+            else:
+                self.session.execute(
+                    update(sales_lines).where(sales_lines.c.id == line.id).values(**values)
+                )
+
+    def line_id(self, number: str, line_no: int) -> int:
+        found = self.session.execute(
+            select(sales_lines.c.id)
+            .join(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
+            .where(sales_orders.c.number == number, sales_lines.c.line_no == line_no)
+        ).scalar_one_or_none()
+        if found is None:
+            raise NotFound(f"{number} has no line {line_no}", field="line")
+        return int(found)
+
+    def open_lines(self, skus: Sequence[str] | None = None) -> list[OpenSalesLine]:
+        """Lines of open orders with something left to ship, in one query."""
+        remaining = sales_lines.c.quantity - sales_lines.c.shipped
+        query = (
+            select(
+                sales_orders.c.number,
+                sales_lines.c.line_no,
+                items.c.sku,
+                sales_lines.c.quantity,
+                sales_lines.c.shipped,
+                sales_orders.c.delivery_date,
+                sales_orders.c.rank,
+                sales_orders.c.created_at,
+            )
+            .join(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
+            .join(items, items.c.id == sales_lines.c.item_id)
+            .where(sales_orders.c.status.in_(OPEN_STATUSES), remaining > 0)
+        )
+        if skus is not None:
+            query = query.where(items.c.sku.in_(list(skus)))
+        return [
+            OpenSalesLine(n, ln, sku, q - s, d, r, c)
+            for n, ln, sku, q, s, d, r, c in self.session.execute(query)
+        ]
+
+    def count(self) -> int:
+        return int(
+            self.session.execute(select(func.count()).select_from(sales_orders)).scalar_one()
+        )
