@@ -97,6 +97,18 @@ class OpenOutput:
     due: date
 
 
+@dataclass(frozen=True, slots=True)
+class MadeToOrderLink:
+    """An open MO making ``remaining`` of a sales line, finishing on ``finish``."""
+
+    mo: str
+    sku: str
+    order: str
+    line_no: int
+    remaining: Decimal
+    finish: date
+
+
 class ItemRepository(Protocol):
     def get(self, sku: str) -> Item: ...
     def find(self, sku: str) -> Item | None: ...
@@ -173,6 +185,7 @@ class ManufacturingRepository(Protocol):
     def save(self, mo: ManufacturingOrder) -> None: ...
     def open_ingredients(self, skus: Sequence[str] | None = None) -> list[OpenIngredient]: ...
     def open_outputs(self, skus: Sequence[str] | None = None) -> list[OpenOutput]: ...
+    def make_to_order_links(self, skus: Sequence[str] | None = None) -> list[MadeToOrderLink]: ...
     def set_ranks(self, ranks: dict[str, int]) -> None: ...
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from takt.app.ports import OpenIngredient, OpenOutput
+from takt.app.ports import MadeToOrderLink, OpenIngredient, OpenOutput
 from takt.domain.errors import NotFound
 from takt.domain.manufacturing import Ingredient, ManufacturingOrder, MOStatus
 from takt.domain.tasks import Task, TaskEvent, TaskEventKind, TaskStatus
@@ -320,6 +320,34 @@ class SqlManufacturingRepository:
         return [
             OpenOutput(n, sku, q - c, _day(finish, due))
             for n, sku, q, c, finish, due in self.session.execute(query)
+        ]
+
+    def make_to_order_links(self, skus: Sequence[str] | None = None) -> list[MadeToOrderLink]:
+        """Open MOs made to order, with the sales line they make and their remaining output."""
+        query = (
+            select(
+                manufacturing_orders.c.number,
+                items.c.sku,
+                sales_orders.c.number,
+                sales_lines.c.line_no,
+                manufacturing_orders.c.quantity,
+                manufacturing_orders.c.completed,
+                manufacturing_orders.c.planned_finish,
+                manufacturing_orders.c.due_date,
+            )
+            .join(items, items.c.id == manufacturing_orders.c.item_id)
+            .join(sales_lines, sales_lines.c.id == manufacturing_orders.c.sales_line_id)
+            .join(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
+            .where(
+                manufacturing_orders.c.status.in_(OPEN_STATUSES),
+                manufacturing_orders.c.quantity > manufacturing_orders.c.completed,
+            )
+        )
+        if skus is not None:
+            query = query.where(items.c.sku.in_(list(skus)))
+        return [
+            MadeToOrderLink(mo, sku, so, line_no, q - c, _day(finish, due))
+            for mo, sku, so, line_no, q, c, finish, due in self.session.execute(query)
         ]
 
     def set_ranks(self, ranks: dict[str, int]) -> None:
