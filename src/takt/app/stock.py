@@ -24,6 +24,7 @@ from takt.domain.ledger import (
     transfer_moves,
 )
 from takt.domain.units import QuantityError
+from takt.domain.valuation import Valuation
 
 DEFAULT_LOCATION = "MAIN"
 
@@ -170,8 +171,18 @@ def post_moves(
         uow.locations.get(location)
     balances = uow.stock.lock_balances([m.key for m in moves])
     on_hand = uow.stock.on_hand(skus)
+    fifo = [sku for sku, item in items.items() if item.valuation is Valuation.FIFO]
+    layers = uow.stock.lock_layers(fifo) if fifo else {}
     result = post(
-        moves, items, balances, on_hand, document=document, user=user, at=clock(), note=note
+        moves,
+        items,
+        balances,
+        on_hand,
+        document=document,
+        user=user,
+        at=clock(),
+        note=note,
+        layers=layers,
     )
     uow.stock.apply(result)
     return Posted(document, tuple(result.entries))

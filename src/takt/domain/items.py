@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from takt.domain.errors import DomainError
 from takt.domain.units import PurchaseUnit, QuantityError, unit
+from takt.domain.valuation import Valuation
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
@@ -71,6 +72,7 @@ class Item:
     has_cost_history: bool = False
     variant_of: str | None = None
     variant_attributes: dict[str, str] = field(default_factory=dict)
+    valuation: Valuation = Valuation.AVERAGE
     id: int | None = None
 
     def __post_init__(self) -> None:
@@ -86,6 +88,12 @@ class Item:
             kinds = ", ".join(k.value for k in ItemKind)
             raise ItemError(f"unknown item kind {self.kind!r} (one of {kinds})", "kind") from None
         unit(self.unit)
+        try:
+            self.valuation = Valuation(self.valuation)
+        except ValueError:
+            raise ItemError(
+                f"unknown valuation {self.valuation!r} (average or fifo)", "valuation"
+            ) from None
         if self.lead_time_days < 0:
             raise ItemError(
                 f"item {self.sku}: lead time must be 0 or more days, got {self.lead_time_days}",

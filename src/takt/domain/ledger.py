@@ -22,6 +22,7 @@ from enum import StrEnum
 from takt.domain.errors import DomainError, NotFound
 from takt.domain.items import Item
 from takt.domain.units import QuantityError, normalize, round_cost
+from takt.domain.valuation import CostLayer, Valuation, layer_average, take_fifo
 
 # Wide enough that products of two stored figures (18 digits each) are exact before rounding.
 _EXACT = Context(prec=80)
@@ -111,11 +112,13 @@ class ItemCost:
 
 @dataclass(slots=True)
 class PostingResult:
-    """What a posting writes: entries, the new balance of every touched key, new item costs."""
+    """What a posting writes: entries, the new balance of every touched key, new item costs,
+    and the cost layers of FIFO items it touched (their whole new state)."""
 
     entries: list[LedgerEntry] = field(default_factory=list)
     balances: dict[StockKey, Decimal] = field(default_factory=dict)
     costs: dict[str, ItemCost] = field(default_factory=dict)
+    layers: dict[str, list[CostLayer]] = field(default_factory=dict)
 
 
 def post(
@@ -128,10 +131,12 @@ def post(
     user: str,
     at: datetime,
     note: str = "",
+    layers: Mapping[str, Sequence[CostLayer]] | None = None,
 ) -> PostingResult:
     """Applies ``moves`` in order to ``balances`` (every touched key) and the items' costs.
 
-    ``on_hand`` is each item's total over all locations and batches before the posting.
+    ``on_hand`` is each item's total over all locations and batches before the posting;
+    ``layers`` the cost layers of FIFO items, oldest first (see ``takt.domain.valuation``).
     Raises ``LedgerError`` (``InsufficientStock``, ``QuantityError``) on the first broken rule;
     the caller then writes nothing.
     """
@@ -145,6 +150,11 @@ def post(
         result.costs[sku] = ItemCost(
             on_hand.get(sku, ZERO), item.average_cost, item.has_cost_history
         )
+        if item.valuation is Valuation.FIFO:
+            result.layers[sku] = [
+                CostLayer(layer.quantity, layer.unit_cost, layer.received_at)
+                for layer in (layers or {}).get(sku, ())
+            ]
     running = dict(balances)
     with localcontext(_EXACT):
         for move in moves:
@@ -155,14 +165,24 @@ def post(
             after = before + move.quantity
             if move.quantity < 0 and after < 0 and not item.allow_negative_stock:
                 raise InsufficientStock(move.key, before, -move.quantity)
-            unit_cost = _apply_cost(move, item, cost)
+            fifo = result.layers.get(item.sku)
+            if fifo is not None and move.quantity < 0 and move.reason is not Reason.TRANSFER:
+                parts = take_fifo(fifo, -move.quantity, cost.average_cost)
+            else:
+                parts = [(abs(move.quantity), _apply_cost(move, item, cost))]
+                if fifo is not None and move.quantity > 0 and move.reason is not Reason.TRANSFER:
+                    fifo.append(CostLayer(move.quantity, parts[0][1], at))
+            if fifo is not None:
+                cost.average_cost = layer_average(fifo, cost.average_cost)
             running[move.key] = after
             cost.on_hand += move.quantity
-            result.entries.append(
-                LedgerEntry(
-                    move.key, move.quantity, unit_cost, move.reason, document, note, user, at
+            sign = 1 if move.quantity > 0 else -1
+            for quantity, unit_cost in parts:
+                result.entries.append(
+                    LedgerEntry(
+                        move.key, sign * quantity, unit_cost, move.reason, document, note, user, at
+                    )
                 )
-            )
     result.balances = {k: v for k, v in running.items() if k in {m.key for m in moves}}
     return result
 

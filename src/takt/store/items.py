@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from takt.domain.errors import DomainError, NotFound
 from takt.domain.items import Item, ItemKind
 from takt.domain.units import PurchaseUnit
+from takt.domain.valuation import Valuation
 from takt.store.lookups import Lookups
 from takt.store.tables import items, suppliers
 
@@ -56,6 +57,7 @@ def item_from_row(row: Row[Any]) -> Item:
         has_cost_history=m["has_cost_history"],
         variant_of=m["template_sku"],
         variant_attributes=dict(m["variant_attributes"] or {}),
+        valuation=Valuation(m["valuation"]),
     )
 
 
@@ -139,4 +141,5 @@ class SqlItemRepository:
             "has_cost_history": item.has_cost_history,
             "variant_of_id": template_id,
             "variant_attributes": item.variant_attributes,
+            "valuation": item.valuation.value,
         }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,9 +19,10 @@ from takt.app.ports import BalanceRow, LedgerFilter
 from takt.domain.errors import NotFound
 from takt.domain.items import Item
 from takt.domain.ledger import LedgerEntry, PostingResult, Reason, StockKey
+from takt.domain.valuation import CostLayer
 from takt.store.items import item_from_row, item_select
 from takt.store.lookups import Lookups
-from takt.store.tables import items, locations, stock_balances, stock_ledger
+from takt.store.tables import cost_layers, items, locations, stock_balances, stock_ledger
 
 ZERO = Decimal(0)
 
@@ -115,6 +116,24 @@ class SqlStockRepository:
                 result[key] = quantity
         return result
 
+    def lock_layers(self, skus: Sequence[str]) -> dict[str, list[CostLayer]]:
+        """FIFO cost layers of ``skus``, oldest first (the item rows are already locked)."""
+        ids = self.lookups.ids_of(items, skus, "SKU", "sku")
+        by_id = {v: k for k, v in ids.items()}
+        result: dict[str, list[CostLayer]] = {sku: [] for sku in ids}
+        for item_id, quantity, unit_cost, received_at in self.session.execute(
+            select(
+                cost_layers.c.item_id,
+                cost_layers.c.quantity,
+                cost_layers.c.unit_cost,
+                cost_layers.c.received_at,
+            )
+            .where(cost_layers.c.item_id.in_(list(by_id)))
+            .order_by(cost_layers.c.id)
+        ):
+            result[by_id[item_id]].append(CostLayer(quantity, unit_cost, received_at))
+        return result
+
     def apply(self, result: PostingResult) -> None:
         """Writes a posting's entries, balances and item costs (inside the caller's transaction)."""
         item_ids = self.lookups.ids_of(items, [e.key.item for e in result.entries], "SKU", "sku")
@@ -143,6 +162,23 @@ class SqlStockRepository:
             update(stock_balances).where(stock_balances.c.id == bindparam("b_id")),
             [{"b_id": self._balance_ids[k], "quantity": q} for k, q in result.balances.items()],
         )
+        if result.layers:
+            # Layers are few per item: rewrite them rather than track each change.
+            layer_items = [item_ids[sku] for sku in result.layers]
+            self.session.execute(delete(cost_layers).where(cost_layers.c.item_id.in_(layer_items)))
+            rows = [
+                {
+                    "item_id": item_ids[sku],
+                    "quantity": layer.quantity,
+                    "unit_cost": layer.unit_cost,
+                    "received_at": layer.received_at,
+                }
+                for sku, layers in result.layers.items()
+                for layer in layers
+                if layer.quantity > 0
+            ]
+            if rows:
+                self.session.execute(insert(cost_layers), rows)
         self.session.execute(
             update(items).where(items.c.id == bindparam("i_id")),
             [

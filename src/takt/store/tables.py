@@ -89,6 +89,7 @@ items = Table(
     Column("has_cost_history", Boolean, nullable=False, default=False),
     _fk("variant_of_id", "items.id", nullable=True),
     Column("variant_attributes", JSON, nullable=False, default=dict),
+    Column("valuation", String(8), nullable=False, default="average", server_default="average"),
     Column("created_at", UtcDateTime, nullable=False),
     CheckConstraint("kind IN ('product', 'subassembly', 'material')", name="kind"),
 )
@@ -349,3 +350,16 @@ settings = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# ---------------------------------------------------------------- FIFO valuation (revision 0003)
+
+cost_layers = Table(
+    "cost_layers",
+    metadata,
+    _id(),
+    _fk("item_id", "items.id"),
+    Column("quantity", Micro, nullable=False),
+    Column("unit_cost", Micro, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+Index("ix_cost_layers_item", cost_layers.c.item_id, cost_layers.c.id)
