@@ -1,0 +1,123 @@
+"""Random plants: every engine's plan validates, and the optimiser never loses to its warm start."""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from takt.planning.scheduling.cpsat.lns import improve
+from takt.planning.scheduling.cpsat.model import build
+from takt.planning.scheduling.cpsat.solve import optimise
+from takt.planning.scheduling.dispatch import dispatch, dispatch_by_work_remaining, earliest_starts
+from takt.planning.scheduling.plan import Objective, objective_value
+from takt.planning.scheduling.problem import (
+    Calendar,
+    Job,
+    Mode,
+    Operation,
+    Pin,
+    Problem,
+    Resource,
+    Window,
+)
+from takt.planning.scheduling.validate import validate
+
+HORIZON = 4000
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> Problem:
+    resources = []
+    for r in range(draw(st.integers(1, 3))):
+        calendar = None
+        if draw(st.booleans()):
+            # Shifts of 40-100 minutes every 100: long enough for any uninterrupted operation.
+            length = draw(st.integers(40, 100))
+            calendar = Calendar(tuple((t, t + length) for t in range(0, HORIZON, 100)))
+        downtime = tuple(
+            Window(s, s + d, "maintenance")
+            for s, d in draw(
+                st.lists(st.tuples(st.integers(0, 600), st.integers(1, 50)), max_size=2)
+            )
+        )
+        resources.append(Resource(f"R{r}", draw(st.integers(1, 2)), calendar, downtime))
+    names = [r.id for r in resources]
+    jobs = []
+    pinned_used = False
+    for j in range(draw(st.integers(1, 5))):
+        ops = []
+        for k in range(draw(st.integers(1, 3))):
+            eligible = draw(
+                st.lists(st.sampled_from(names), min_size=1, max_size=len(names), unique=True)
+            )
+            modes = tuple(Mode(r, draw(st.integers(0, 30))) for r in eligible)
+            pin = None
+            if k == 0 and not pinned_used and draw(st.booleans()):
+                # One pinned operation (already started at minute 0) per plant, on unit 0.
+                pinned_used = True
+                pin = Pin(modes[0].resource, 0, 0, modes[0].duration)
+            ops.append(
+                Operation(
+                    f"op{k}",
+                    modes,
+                    setup=draw(st.integers(0, 5)),
+                    pausable=draw(st.booleans()),
+                    pin=pin,
+                )
+            )
+        after = (f"J{j - 1}",) if j > 0 and draw(st.integers(0, 4)) == 0 else ()
+        jobs.append(
+            Job(
+                f"J{j}",
+                tuple(ops),
+                release=draw(st.integers(0, 200)),
+                due=draw(st.integers(0, 600)),
+                weight=draw(st.integers(1, 3)),
+                rank=draw(st.integers(0, 2)),
+                after=after,
+            )
+        )
+    return Problem(tuple(resources), tuple(jobs), HORIZON)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=problems())
+def test_dispatch_plans_are_valid(problem: Problem) -> None:
+    for plan in (dispatch(problem), dispatch_by_work_remaining(problem)):
+        assert validate(problem, plan) == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    problem=problems(),
+    objective=st.sampled_from([Objective.WEIGHTED_TARDINESS, Objective.MAKESPAN]),
+)
+def test_optimised_plans_are_valid_and_no_worse_than_the_warm_start(
+    problem: Problem, objective: Objective
+) -> None:
+    result = optimise(problem, objective=objective, time_limit=1.0, workers=1, seed=0)
+    assert result.plan is not None, result.reason
+    assert validate(problem, result.plan) == []
+    assert result.objective == objective_value(problem, result.plan, objective)
+    assert result.warm_start_objective is not None
+    assert result.objective is not None
+    assert result.objective <= result.warm_start_objective
+    if result.best_bound is not None:
+        assert result.best_bound <= result.objective
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=problems())
+def test_lns_steps_keep_plans_valid_and_never_worse(problem: Problem) -> None:
+    warm = dispatch(problem)
+    built = build(problem, Objective.WEIGHTED_TARDINESS, earliest_starts(problem), HORIZON)
+    value = (HORIZON + 1) * objective_value(problem, warm, Objective.WEIGHTED_TARDINESS)
+    value += warm.makespan
+    plan, best, steps = improve(
+        problem, built, warm, value, time.monotonic() + 0.3, workers=1, seed=3, step_limit=0.05
+    )
+    assert steps >= 1
+    assert validate(problem, plan) == []
+    assert best <= value
