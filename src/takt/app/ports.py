@@ -189,6 +189,22 @@ class ManufacturingRepository(Protocol):
     def open_outputs(self, skus: Sequence[str] | None = None) -> list[OpenOutput]: ...
     def make_to_order_links(self, skus: Sequence[str] | None = None) -> list[MadeToOrderLink]: ...
     def set_ranks(self, ranks: dict[str, int]) -> None: ...
+    def store_plan(
+        self,
+        mo_times: dict[str, tuple[datetime | None, datetime | None, str]],
+        task_times: dict[tuple[str, int], tuple[datetime, datetime]],
+    ) -> None: ...
+    def record_plan(
+        self,
+        *,
+        created_at: datetime,
+        fingerprint: str,
+        engine: str,
+        status: str,
+        tardiness: int,
+        late_orders: int,
+    ) -> int: ...
+    def latest_plan(self) -> tuple[int, str, datetime] | None: ...
 
 
 class SettingsRepository(Protocol):

@@ -103,6 +103,9 @@ class ManufacturingOrder:
     completed: Decimal = ZERO
     output_value: Decimal = ZERO
     blocked_reason: str = ""
+    planned_start: datetime | None = None
+    planned_finish: datetime | None = None
+    late_reason: str = ""
     id: int | None = None
 
     # ---------------------------------------------------------------- planning
@@ -183,6 +186,11 @@ class ManufacturingOrder:
     def remaining(self) -> Decimal:
         """Output still expected from this order."""
         return max(self.quantity - self.completed, ZERO)
+
+    @property
+    def is_late(self) -> bool:
+        """Planned to finish after its due date (the production deadline passes the due date)."""
+        return self.planned_finish is not None and self.planned_finish.date() > self.due_date
 
     @property
     def is_make_to_order(self) -> bool:

@@ -67,6 +67,8 @@ class Task:
     quantity_done: Decimal = ZERO
     scrap: Decimal = ZERO
     blocked_reason: str = ""
+    planned_start: datetime | None = None
+    planned_finish: datetime | None = None
     id: int | None = None
 
     def _stamp(self, kind: TaskEventKind, at: datetime, user: str, note: str = "") -> None:

@@ -20,6 +20,7 @@ from takt.store.tables import (
     mo_ingredients,
     mo_tasks,
     operators,
+    plan_versions,
     sales_lines,
     sales_orders,
     task_events,
@@ -224,6 +225,9 @@ class SqlManufacturingRepository:
                 completed=row.completed,
                 output_value=row.output_value,
                 blocked_reason=row.blocked_reason,
+                planned_start=row.planned_start,
+                planned_finish=row.planned_finish,
+                late_reason=row.late_reason,
                 id=row.id,
             )
         if not mos:
@@ -257,6 +261,8 @@ class SqlManufacturingRepository:
                 quantity_done=r.quantity_done,
                 scrap=r.scrap,
                 blocked_reason=r.blocked_reason,
+                planned_start=r.planned_start,
+                planned_finish=r.planned_finish,
                 id=r.id,
             )
             tasks[r.id] = task
@@ -349,6 +355,72 @@ class SqlManufacturingRepository:
             MadeToOrderLink(mo, sku, so, line_no, q - c, _day(finish, due))
             for mo, sku, so, line_no, q, c, finish, due in self.session.execute(query)
         ]
+
+    def store_plan(
+        self,
+        mo_times: dict[str, tuple[datetime | None, datetime | None, str]],
+        task_times: dict[tuple[str, int], tuple[datetime, datetime]],
+    ) -> None:
+        """Writes the planned starts and finishes of MOs and tasks."""
+        if mo_times:
+            self.session.execute(
+                update(manufacturing_orders).where(manufacturing_orders.c.number == bindparam("n")),
+                [
+                    {"n": n, "planned_start": s, "planned_finish": f, "late_reason": why}
+                    for n, (s, f, why) in mo_times.items()
+                ],
+            )
+        if task_times:
+            rows = self.session.execute(
+                select(manufacturing_orders.c.number, manufacturing_orders.c.id).where(
+                    manufacturing_orders.c.number.in_(sorted({n for n, _ in task_times}))
+                )
+            )
+            ids = {number: mo_id for number, mo_id in rows}
+            self.session.execute(
+                update(mo_tasks).where(
+                    mo_tasks.c.mo_id == bindparam("m"), mo_tasks.c.sequence == bindparam("q")
+                ),
+                [
+                    {"m": ids[n], "q": seq, "planned_start": s, "planned_finish": f}
+                    for (n, seq), (s, f) in task_times.items()
+                ],
+            )
+
+    def record_plan(
+        self,
+        *,
+        created_at: datetime,
+        fingerprint: str,
+        engine: str,
+        status: str,
+        tardiness: int,
+        late_orders: int,
+    ) -> int:
+        """Records a plan version; returns its number."""
+        return int(
+            self.session.execute(
+                insert(plan_versions)
+                .values(
+                    created_at=created_at,
+                    fingerprint=fingerprint,
+                    engine=engine,
+                    status=status,
+                    tardiness_minutes=tardiness,
+                    late_orders=late_orders,
+                )
+                .returning(plan_versions.c.id)
+            ).scalar_one()
+        )
+
+    def latest_plan(self) -> tuple[int, str, datetime] | None:
+        """The newest plan version: (id, fingerprint, created at)."""
+        row = self.session.execute(
+            select(plan_versions.c.id, plan_versions.c.fingerprint, plan_versions.c.created_at)
+            .order_by(plan_versions.c.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else (row.id, row.fingerprint, row.created_at)
 
     def set_ranks(self, ranks: dict[str, int]) -> None:
         self.session.execute(

@@ -291,6 +291,7 @@ manufacturing_orders = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("planned_start", UtcDateTime),
     Column("planned_finish", UtcDateTime),
+    Column("late_reason", Text, nullable=False, default="", server_default=""),
 )
 Index(
     "ix_manufacturing_orders_status_rank",
@@ -363,3 +364,17 @@ cost_layers = Table(
     Column("received_at", UtcDateTime, nullable=False),
 )
 Index("ix_cost_layers_item", cost_layers.c.item_id, cost_layers.c.id)
+
+# ---------------------------------------------------------------- plans (revision 0004)
+
+plan_versions = Table(
+    "plan_versions",
+    metadata,
+    _id(),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("engine", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("tardiness_minutes", BigInteger, nullable=False),
+    Column("late_orders", Integer, nullable=False),
+)
