@@ -376,7 +376,7 @@ class SqlManufacturingRepository:
                     manufacturing_orders.c.number.in_(sorted({n for n, _ in task_times}))
                 )
             )
-            ids = {number: mo_id for number, mo_id in rows}
+            ids: dict[str, int] = {row[0]: row[1] for row in rows}
             self.session.execute(
                 update(mo_tasks).where(
                     mo_tasks.c.mo_id == bindparam("m"), mo_tasks.c.sequence == bindparam("q")
