@@ -319,11 +319,6 @@ def test_the_books_stay_straight_whatever_the_day_brings(
         takt.close()
 
 
-@pytest.mark.xfail(
-    reason="bug: sales.ship records only the first ledger entry's unit cost, so a FIFO "
-    "shipment that takes two layers is costed at the oldest layer's cost throughout",
-    strict=True,
-)
 def test_the_cost_of_a_fifo_shipment_is_the_value_that_left_the_ledger(plant: Takt) -> None:
     """Stools kept first-in first-out: one came in at 20, one at 30; both go to the hotel."""
     catalog.add_item(

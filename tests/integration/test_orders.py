@@ -355,7 +355,7 @@ def test_tasks_refuse_what_makes_no_sense(shop: Takt, clock: Clock) -> None:
     with shop.uows(read_only=True) as uow:
         blocked = uow.manufacturing.get(mo.number)
     assert blocked.status is MOStatus.BLOCKED
-    assert "blade broken" in blocked.blocked_reason
+    assert "blade broken" in blocked.block_text
     act_on_task(TaskCommand(mo.number, 10, TaskAction.UNBLOCK), shop.uows(), clock)
     act_on_task(TaskCommand(mo.number, 10, TaskAction.RESUME), shop.uows(), clock)
     act_on_task(

@@ -10,15 +10,17 @@ databases gives the same items, recipes, balances and costs (only the ledger's t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from takt.app import catalog, stock
+from takt.app import catalog, purchasing, sales, stock
+from takt.app import manufacturing as mfg
 from takt.app.ports import UnitOfWorkFactory
+from takt.app.tasks import TaskAction, TaskCommand, act_on_task
 from takt.domain.bom import Bom, BomLine
 from takt.domain.items import Item, ItemKind
 from takt.domain.locations import Location
-from takt.domain.partners import Supplier
+from takt.domain.partners import Customer, Supplier
 from takt.domain.routing import Operation, Routing
 from takt.domain.units import PurchaseUnit
 from takt.domain.workstations import Operator, Shift, WorkCalendar, Workstation, standard_week
@@ -33,13 +35,16 @@ PLANT_HOLIDAYS = frozenset({date(2026, 12, 24), date(2026, 12, 25), date(2027, 1
 D = Decimal
 
 
-def load_demo(uows: UnitOfWorkFactory) -> bool:
+def load_demo(uows: UnitOfWorkFactory, today: date | None = None) -> bool:
     """Loads the demo factory into an empty database; False (and nothing written) if it has data.
 
     "Has data" means any item, location, supplier or workstation: the demo's codes would clash.
     Each record goes through its use case in its own unit of work, so a rule the demo broke would
     stop the load with the use case's ``DomainError`` at the first offending record, leaving what
     was loaded before it (``takt demo --reset`` starts again).
+
+    The order book's dates are relative to ``today`` (default: the real today), so the demo
+    always shows a current plan: orders due over the coming six weeks, a few already late.
     """
     with uows(read_only=True) as uow:
         if (
@@ -67,6 +72,7 @@ def load_demo(uows: UnitOfWorkFactory) -> bool:
         catalog.set_routing(routing, uows())
     for posting in OPENING_STOCK:
         posting.post(uows)
+    _order_book(uows, today or date.today())
     return True
 
 
@@ -418,3 +424,236 @@ OPENING_STOCK: tuple[_Receipt | _Transfer, ...] = (
     _Receipt("CHAIR-OAK", "6", "231.40"),
 )
 # fmt: on
+
+
+# ---------------------------------------------------------------- the order book
+
+CUSTOMERS = {
+    "HOTEL-ADLER": "Hotel Adler, Lindau",
+    "CAFE-LINDE": "Café Linde",
+    "STUDIO-NORD": "Studio Nord Architekten",
+    "KRAUSE": "Möbelhaus Krause",
+    "OFFICEPRO": "OfficePro Einrichtungen GmbH",
+    "WEBSHOP": "Web shop (private customers)",
+}
+
+
+class _ShopClock:
+    """Stamps shop-floor events at a set time; ``at`` moves it (events must not go backwards)."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.now = datetime.combine(today - timedelta(days=20), time(7), tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def at(self, day: int, hour: int, minute: int = 0) -> _ShopClock:
+        self.now = datetime.combine(self.today + timedelta(days=day), time(hour, minute), UTC)
+        return self
+
+
+class _Book:
+    """Writes the order book through the use cases, one transaction per action."""
+
+    def __init__(self, uows: UnitOfWorkFactory, today: date) -> None:
+        self.uows = uows
+        self.today = today
+        self.clock = _ShopClock(today)
+
+    def day(self, offset: int) -> date:
+        return self.today + timedelta(days=offset)
+
+    def so(self, customer: str, offset: int, *lines: tuple[str, str], quote: bool = False) -> str:
+        cmd = sales.NewSalesOrder(
+            customer,
+            self.day(offset),
+            tuple(sales.SalesLineInput(sku, D(qty)) for sku, qty in lines),
+            quote=quote,
+        )
+        return sales.create_sales_order(cmd, self.uows()).number
+
+    def ship(self, number: str, line: int, qty: str) -> None:
+        sales.ship(sales.Ship(number, line, D(qty), user=USER), self.uows())
+
+    def po(self, supplier: str, offset: int, *lines: tuple[str, str]) -> str:
+        cmd = purchasing.NewPurchaseOrder(
+            supplier,
+            tuple(purchasing.PurchaseLineInput(sku, D(qty)) for sku, qty in lines),
+            self.day(offset),
+        )
+        return purchasing.create_purchase_order(cmd, self.uows()).number
+
+    def receive(self, number: str, line: int, qty: str, batch: str = "") -> None:
+        cmd = purchasing.ReceivePurchase(number, line, D(qty), batch, user=USER)
+        purchasing.receive_purchase(cmd, self.uows())
+
+    def mo(self, sku: str, qty: str, due: int) -> str:
+        return mfg.create_mo(mfg.NewMO(sku, D(qty), self.day(due)), self.uows()).number
+
+    def mto(self, number: str, line: int) -> str:
+        return mfg.create_mo_for_sales_line(number, line, self.uows()).number
+
+    def complete(self, number: str, good: str) -> None:
+        mfg.complete(mfg.Complete(number, D(good), user=USER), self.uows())
+
+    def task(
+        self,
+        number: str,
+        seq: int,
+        action: TaskAction,
+        operator: str | None = None,
+        done: str = "0",
+        reason: str = "",
+    ) -> None:
+        cmd = TaskCommand(number, seq, action, USER, operator, quantity_done=D(done), reason=reason)
+        act_on_task(cmd, self.uows(), self.clock)
+
+    def run(self, number: str, seq: int, operator: str, day: int, start: int, minutes: int) -> None:
+        """Task ``seq`` started at ``start`` o'clock on ``day`` and finished ``minutes`` later."""
+        self.clock.at(day, start)
+        self.task(number, seq, TaskAction.START, operator)
+        self.clock.now += timedelta(minutes=minutes)
+        self.task(number, seq, TaskAction.FINISH, done="1")
+
+    def made(self, sku: str, qty: str, due: int, crew: tuple[tuple[int, str, int], ...]) -> str:
+        """An MO made in the past: every task run by ``crew`` (seq, operator, minutes), then
+        completed in full."""
+        number = self.mo(sku, qty, due)
+        for seq, operator, minutes in crew:
+            self.run(number, seq, operator, due - 2, 7 + seq // 10, minutes)
+        self.complete(number, qty)
+        return number
+
+
+def _order_book(uows: UnitOfWorkFactory, today: date) -> None:
+    """Customers, sales orders over the next six weeks, open POs and ~40 MOs in every state.
+
+    The story, by colour: chairs, bookshelves and a table ship from stock (green); oak tables,
+    desks and chairs wait for MOs and for purchase orders that arrive in time (amber); a walnut
+    table waits for steel legs that arrive after it is due, desks for plywood that comes too late,
+    and the hotel's ten nightstands have no supply at all (red).
+    """
+    book = _Book(uows, today)
+    for code, name in CUSTOMERS.items():
+        sales.add_customer(Customer(code, name), uows())
+
+    # History: made and shipped in the past weeks.
+    book.made("SIDE-OAK-180", "8", -14, ((10, "ANNA", 60), (20, "DAVID", 100), (30, "BEN", 80)))
+    book.made("SHELF-OAK-80", "20", -14, ((10, "ANNA", 95), (20, "DAVID", 170), (30, "CARLA", 120)))
+    book.made("BOOKSHELF-OAK", "4", -9, ((10, "EMMA", 160), (20, "CARLA", 210), (30, "EMMA", 90)))
+    book.made("CHAIR-FRAME-OAK", "8", -12, ((10, "ANNA", 70), (20, "BEN", 135), (30, "DAVID", 120)))
+    book.made("SEAT-OAK", "8", -12, ((10, "DAVID", 95), (20, "BEN", 85), (30, "CARLA", 80)))
+    book.made("CHAIR-OAK", "8", -7, ((10, "EMMA", 130), (20, "CARLA", 175), (30, "EMMA", 70)))
+    past = book.so("HOTEL-ADLER", -10, ("CHAIR-OAK", "2"))
+    book.ship(past, 1, "2")
+    past = book.so("WEBSHOP", -5, ("TABLE-OAK", "1"))
+    book.ship(past, 1, "1")
+    late = book.so("KRAUSE", -2, ("BOOKSHELF-OAK", "2"))
+    book.ship(late, 1, "1")  # one left behind: the order is late
+
+    # Open purchase orders: some arrive in time, the steel legs and plywood too late.
+    oak = book.po("BERGER", 4, ("OAK-BOARD", "80"), ("OAK-SQUARE", "80"))
+    book.receive(oak, 1, "30")
+    book.po("FITTINGS", 3, ("RUNNER-450", "10"), ("HINGE-35", "20"), ("HANDLE-BRASS", "20"))
+    book.po("PACKAGING", 2, ("BOX-L", "20"), ("BOX-M", "25"), ("BOX-S", "25"))
+    book.po("FINISHES", 6, ("VARNISH-MATT", "4"))
+    steel = book.po("FITTINGS", 12, ("STEEL-LEG", "12"))
+    book.po("BERGER", 26, ("PLY-18", "6"))
+    book.po("BERGER", 7, ("OAK-BOARD", "260"), ("OAK-SQUARE", "60"), ("MDF-6", "4"))
+    book.po("BERGER", 15, ("WALNUT-BOARD", "20"))
+    _ = steel
+
+    # Sales orders over the coming six weeks, by delivery date.
+    book.so("CAFE-LINDE", 3, ("CHAIR-OAK", "4"))
+    book.so("WEBSHOP", 4, ("TABLE-OAK", "1"))
+    book.so("STUDIO-NORD", 6, ("BOOKSHELF-OAK", "2"))
+    no_desks = book.so("KRAUSE", 7, ("DESK-OAK", "3"))
+    walnut_soon = book.so("STUDIO-NORD", 9, ("TABLE-WALNUT", "1"))
+    book.so("HOTEL-ADLER", 10, ("CHAIR-OAK", "2"), ("TABLE-OAK", "2"))
+    book.so("WEBSHOP", 11, ("NIGHTSTAND-OAK", "2"))
+    book.so("HOTEL-ADLER", 13, ("TABLE-OAK", "2"), ("CHAIR-OAK", "8"))
+    book.so("WEBSHOP", 14, ("CHAIR-OAK-BLACK", "4"))
+    white = book.so("STUDIO-NORD", 17, ("TABLE-OAK-WHITE", "2"), ("CHAIR-OAK-BLACK", "8"))
+    book.so("CAFE-LINDE", 18, ("CHAIR-OAK", "6"))
+    walnut = book.so("HOTEL-ADLER", 21, ("TABLE-WALNUT", "2"))
+    book.so("WEBSHOP", 21, ("DESK-OAK", "1"))
+    book.so("OFFICEPRO", 24, ("DESK-OAK", "6"))
+    book.so("KRAUSE", 25, ("BOOKSHELF-OAK", "3"), ("NIGHTSTAND-OAK", "2"))
+    book.so("WEBSHOP", 27, ("TABLE-OAK", "1"), ("CHAIR-OAK", "4"))
+    cafe_white = book.so("CAFE-LINDE", 28, ("TABLE-OAK-WHITE", "3"))
+    book.so("HOTEL-ADLER", 35, ("NIGHTSTAND-OAK", "10"))  # no supply at all: red
+    book.so("STUDIO-NORD", 38, ("BOOKSHELF-OAK", "2"), ("DESK-OAK", "2"))
+    book.so("WEBSHOP", 40, ("NIGHTSTAND-OAK", "1"))
+    book.so("OFFICEPRO", 42, ("DESK-OAK", "4"), ("CHAIR-OAK", "4"), quote=True)
+    book.so("CAFE-LINDE", 35, ("CHAIR-OAK-BLACK", "12"), quote=True)
+    book.so("KRAUSE", 41, ("TABLE-WALNUT", "1"), quote=True)
+    _ = no_desks
+
+    # Make to order: the walnut tables and the white-washed tables.
+    walnut_soon_mo = book.mto(walnut_soon, 1)
+    walnut_mo = book.mto(walnut, 1)
+    white_mo = book.mto(white, 1)
+    book.mto(cafe_white, 1)
+
+    # The Make list: subassemblies first, then what they go into.
+    tops = book.mo("TOP-OAK-180", "9", 6)
+    aprons = book.mo("APRON-OAK-180", "9", 5)
+    legs = book.mo("LEG-SET-OAK", "10", 5)
+    frames = book.mo("TABLE-FRAME-OAK", "9", 7)
+    tables = book.mo("TABLE-OAK", "4", 9)
+    book.mo("TOP-WALNUT-200", "1", 6)
+    book.mo("TOP-WALNUT-200", "2", 16)
+    book.mo("TOP-OAK-180", "2", 13)
+    book.mo("TABLE-FRAME-OAK", "2", 13)
+    book.mo("APRON-OAK-180", "6", 11)
+    chair_frames = book.mo("CHAIR-FRAME-OAK", "20", 8)
+    seats = book.mo("SEAT-OAK", "20", 8)
+    chairs = book.mo("CHAIR-OAK", "8", 11)
+    book.mo("CHAIR-OAK-BLACK", "12", 13)
+    drawers = book.mo("DRAWER-450", "10", 14)
+    desk_tops = book.mo("DESK-TOP-140", "7", 18)
+    book.mo("DESK-OAK", "7", 20)
+    book.mo("CARCASS-NS", "4", 8)
+    book.mo("DOOR-NS", "4", 8)
+    book.mo("NIGHTSTAND-OAK", "4", 10)
+    book.mo("SIDE-OAK-180", "10", 18)
+    book.mo("SHELF-OAK-80", "25", 18)
+    book.mo("BOOKSHELF-OAK", "5", 22)
+    book.mo("TOP-OAK-180", "4", 22)
+    book.mo("TABLE-FRAME-OAK", "4", 22)
+    book.mo("TABLE-OAK", "4", 25)
+    book.mo("CHAIR-FRAME-OAK", "6", 20)
+    book.mo("SEAT-OAK", "6", 20)
+    book.mo("CHAIR-OAK", "6", 24)
+    book.mo("LEG-SET-OAK", "12", 16)
+    book.mo("DRAWER-450", "6", 30)
+    book.mo("DESK-OAK", "4", 36)
+    _ = (walnut_soon_mo, walnut_mo, white_mo, frames)
+
+    # The shop floor today: tops and legs under way, a chair order half made, aprons blocked.
+    book.run(tops, 10, "ANNA", -1, 7, 65)
+    book.run(tops, 20, "DAVID", -1, 9, 115)
+    book.clock.at(-1, 13)
+    book.task(tops, 30, TaskAction.START, "BEN")
+    book.clock.at(-1, 14, 30)
+    book.task(tops, 30, TaskAction.PAUSE)
+    book.run(legs, 10, "ANNA", -2, 7, 70)
+    book.clock.at(-2, 9)
+    book.task(legs, 20, TaskAction.START, "BEN")
+    book.clock.at(-2, 15)
+    book.task(legs, 20, TaskAction.FINISH, done="10")
+    book.clock.now = datetime.now(UTC) - timedelta(minutes=40)  # running right now
+    book.task(legs, 30, TaskAction.START, "CARLA")
+    book.complete(legs, "4")  # four sets sanded and bolted so far
+    book.run(chair_frames, 10, "BEN", -3, 7, 100)
+    book.run(chair_frames, 20, "ANNA", -2, 7, 180)
+    book.run(seats, 10, "DAVID", -3, 7, 130)
+    book.complete(seats, "6")
+    book.clock.at(-1, 8)
+    book.task(aprons, 10, TaskAction.START, "ANNA")
+    book.clock.at(-1, 9)
+    book.task(aprons, 10, TaskAction.BLOCK, reason="saw blade broken, spare ordered")
+    mfg.block_mo(drawers, "runner delivery damaged: waiting for credit note", uows())
+    book.run(desk_tops, 10, "BEN", -1, 10, 50)
+    _ = (tables, chairs)

@@ -12,6 +12,7 @@ from takt.app.stock import Clock, Posted, post_moves, utc_now
 from takt.domain.ledger import Move, Reason, StockKey
 from takt.domain.partners import Customer
 from takt.domain.sales import SalesError, SalesOrder, SalesStatus
+from takt.domain.units import round_cost
 
 
 def add_customer(customer: Customer, uow: UnitOfWork) -> Customer:
@@ -101,7 +102,8 @@ def ship(cmd: Ship, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
             raise SalesError(why, field="quantity")
         move = Move(StockKey(line.sku, cmd.location, cmd.batch), -cmd.quantity, Reason.SHIPMENT)
         posted = post_moves(uow, [move], order.number, cmd.user, f"line {line.line_no}", clock)
-        order.ship(line.line_no, cmd.quantity, allocated, posted.entries[0].unit_cost)
+        cost = round_cost(sum((-e.quantity * e.unit_cost for e in posted.entries), Decimal(0)))
+        order.ship(line.line_no, cmd.quantity, allocated, cost)
         uow.sales.save(order)
         uow.commit()
         return posted

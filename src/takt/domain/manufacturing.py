@@ -106,6 +106,7 @@ class ManufacturingOrder:
     planned_start: datetime | None = None
     planned_finish: datetime | None = None
     late_reason: str = ""
+    started: bool = False
     id: int | None = None
 
     # ---------------------------------------------------------------- planning
@@ -212,10 +213,12 @@ class ManufacturingOrder:
     def start(self) -> None:
         """Marks the order in progress (a task started, or the planner set it)."""
         self._require_open()
+        self.started = True
         if self.status is MOStatus.NOT_STARTED:
             self.status = MOStatus.IN_PROGRESS
 
     def block(self, reason: str) -> None:
+        """The planner blocks the order; only the planner's ``unblock`` lifts it."""
         self._require_open()
         if not reason.strip():
             raise ManufacturingError("a blocked order needs a reason", field="reason")
@@ -223,34 +226,51 @@ class ManufacturingOrder:
         self.blocked_reason = reason
 
     def unblock(self) -> None:
-        if self.status is not MOStatus.BLOCKED:
+        """Lifts the planner's block; the order stays blocked while one of its tasks is."""
+        if not self.blocked_reason:
+            task = self._blocked_task()
+            if task is not None:
+                raise ManufacturingError(
+                    f"{self.number} is blocked by task {task.sequence} {task.name}: "
+                    "unblock the task",
+                    field="status",
+                )
             raise ManufacturingError(f"{self.number} is not blocked", field="status")
         self.blocked_reason = ""
-        self.status = self._progress_status()
+        self.status = MOStatus.BLOCKED if self._blocked_task() else self._progress_status()
+
+    @property
+    def block_text(self) -> str:
+        """Why the order is blocked: the planner's reason, else the blocked task's."""
+        if self.blocked_reason:
+            return self.blocked_reason
+        task = self._blocked_task()
+        return "" if task is None else f"task {task.sequence} {task.name}: {task.blocked_reason}"
+
+    def _blocked_task(self) -> Task | None:
+        return next((t for t in self.tasks if t.status is TaskStatus.BLOCKED), None)
 
     def _progress_status(self) -> MOStatus:
         if self.completed > 0:
             return MOStatus.PARTIALLY_COMPLETED
-        if any(t.status is not TaskStatus.NOT_STARTED for t in self.tasks) or any(
-            i.consumed for i in self.ingredients
+        if (
+            self.started
+            or any(t.status is not TaskStatus.NOT_STARTED for t in self.tasks)
+            or any(i.consumed for i in self.ingredients)
         ):
             return MOStatus.IN_PROGRESS
         return MOStatus.NOT_STARTED
 
     def sync_with_tasks(self) -> None:
-        """Follows the tasks: blocked while one is blocked, in progress once one has started."""
+        """Follows the tasks: blocked while one is blocked (or the planner blocked it), in
+        progress once one has started."""
         if not self.status.is_open:
             return
-        blocked = [t for t in self.tasks if t.status is TaskStatus.BLOCKED]
-        if blocked:
+        if any(t.status is not TaskStatus.NOT_STARTED for t in self.tasks):
+            self.started = True
+        if self.blocked_reason or self._blocked_task() is not None:
             self.status = MOStatus.BLOCKED
-            self.blocked_reason = (
-                f"task {blocked[0].sequence} {blocked[0].name}: {blocked[0].blocked_reason}"
-            )
-        elif self.status is MOStatus.BLOCKED and self.blocked_reason.startswith("task "):
-            self.blocked_reason = ""
-            self.status = self._progress_status()
-        elif self.status is MOStatus.NOT_STARTED:
+        else:
             self.status = self._progress_status()
 
     def can_issue(self, sku: str, quantity: Decimal) -> str | None:
@@ -271,6 +291,7 @@ class ManufacturingOrder:
         ing = self.ingredient(sku)
         ing.consumed += quantity
         ing.consumed_cost = round_cost(ing.consumed_cost + cost)
+        self.started = True
         if self.status is MOStatus.NOT_STARTED:
             self.status = MOStatus.IN_PROGRESS
 
@@ -278,7 +299,7 @@ class ManufacturingOrder:
         if not self.status.is_open:
             return f"{self.number} is {self.status}: it cannot be completed again"
         if self.status is MOStatus.BLOCKED:
-            return f"{self.number} is blocked ({self.blocked_reason})"
+            return f"{self.number} is blocked ({self.block_text})"
         if good <= 0:
             return f"good quantity must be positive, got {good}"
         if good > self.remaining:

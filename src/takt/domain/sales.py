@@ -140,14 +140,18 @@ class SalesOrder:
             )
         return None
 
-    def ship(self, line_no: int, quantity: Decimal, allocated: Decimal, unit_cost: Decimal) -> None:
-        """Records a shipment of ``quantity`` at ``unit_cost`` (moving average of the moment)."""
+    def ship(self, line_no: int, quantity: Decimal, allocated: Decimal, cost: Decimal) -> None:
+        """Records a shipment of ``quantity`` whose stock left at a total of ``cost``.
+
+        ``cost`` is the value the ledger took out: the moving average of the moment, or the sum
+        of the FIFO layers used.
+        """
         why = self.can_ship(line_no, quantity, allocated)
         if why is not None:
             raise SalesError(why, field="quantity")
         line = self.line(line_no)
         line.shipped += quantity
-        line.cost_shipped = round_cost(line.cost_shipped + quantity * unit_cost)
+        line.cost_shipped = round_cost(line.cost_shipped + cost)
         self.status = (
             SalesStatus.DELIVERED
             if all(ln.remaining == 0 for ln in self.lines)

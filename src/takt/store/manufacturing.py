@@ -78,6 +78,7 @@ class SqlManufacturingRepository:
             "completed": mo.completed,
             "output_value": mo.output_value,
             "blocked_reason": mo.blocked_reason,
+            "started": mo.started,
         }
 
     def save(self, mo: ManufacturingOrder) -> None:
@@ -228,6 +229,7 @@ class SqlManufacturingRepository:
                 planned_start=row.planned_start,
                 planned_finish=row.planned_finish,
                 late_reason=row.late_reason,
+                started=row.started,
                 id=row.id,
             )
         if not mos:
@@ -347,6 +349,8 @@ class SqlManufacturingRepository:
             .where(
                 manufacturing_orders.c.status.in_(OPEN_STATUSES),
                 manufacturing_orders.c.quantity > manufacturing_orders.c.completed,
+                # A cancelled or delivered order frees its MO's output for everyone else.
+                sales_orders.c.status.in_(("open", "partly delivered")),
             )
         )
         if skus is not None:

@@ -292,6 +292,7 @@ manufacturing_orders = Table(
     Column("planned_start", UtcDateTime),
     Column("planned_finish", UtcDateTime),
     Column("late_reason", Text, nullable=False, default="", server_default=""),
+    Column("started", Boolean, nullable=False, default=False, server_default="0"),
 )
 Index(
     "ix_manufacturing_orders_status_rank",

@@ -211,11 +211,6 @@ def test_the_planner_can_set_an_order_in_progress(furniture: BomBook) -> None:
     assert mo.status is MOStatus.IN_PROGRESS
 
 
-@pytest.mark.xfail(
-    reason="bug: unblock() recomputes the status from tasks and consumption only, so an order "
-    "the planner set in progress falls back to not started",
-    strict=True,
-)
 def test_an_order_set_in_progress_is_in_progress_again_after_a_block(furniture: BomBook) -> None:
     mo = plan(furniture, "TABLE", "10", TABLE_ROUTING)
     mo.start()
@@ -241,7 +236,7 @@ def test_the_order_follows_its_tasks(furniture: BomBook) -> None:
     mo.task(20).block(minutes(5), "ines", "oil delivery late")
     mo.sync_with_tasks()
     assert mo.status is MOStatus.BLOCKED
-    assert mo.blocked_reason == "task 20 Oil: oil delivery late"
+    assert mo.block_text == "task 20 Oil: oil delivery late"
     mo.task(20).unblock(minutes(9), "ines")
     mo.sync_with_tasks()
     assert (mo.status, mo.blocked_reason) == (MOStatus.IN_PROGRESS, "")
@@ -249,11 +244,6 @@ def test_the_order_follows_its_tasks(furniture: BomBook) -> None:
         mo.task(30)
 
 
-@pytest.mark.xfail(
-    reason="bug: sync_with_tasks overwrites a planner's block with a task's and then lifts it "
-    "when the task is unblocked",
-    strict=True,
-)
 def test_a_planners_block_outlives_a_blocked_task(furniture: BomBook) -> None:
     mo = plan(furniture, "TABLE", "10", TABLE_ROUTING)
     mo.block("waiting for the customer's drawing")

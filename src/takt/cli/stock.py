@@ -1,4 +1,4 @@
-"""Takt's command line: ``takt --help``.
+"""The stock commands: set-up (db, demo), listings (items, bom, stock, ledger) and postings.
 
 The database comes from ``TAKT_DATABASE_URL`` (default: ``sqlite:///takt.db`` in the working
 folder). Every listing takes ``--json``. A refused command prints what is wrong, naming the field,
@@ -7,132 +7,38 @@ and exits with status 1; nothing is written.
 
 from __future__ import annotations
 
-import functools
-import getpass
-import json
-import os
-import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
-from typing import Annotated, Any, ParamSpec, TypeVar
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy.exc import OperationalError
 
 from takt.app import queries, stock
 from takt.app.ports import LedgerFilter
-from takt.config import Settings, Takt, bootstrap
+from takt.cli.output import (
+    SIGNED_ARGS,
+    BatchOpt,
+    JsonOpt,
+    LocationOpt,
+    UserOpt,
+    current_user,
+    handles_errors,
+    money,
+    open_takt,
+    out,
+    print_json,
+    show_posted,
+    table,
+)
+from takt.config import Settings, bootstrap
 from takt.domain.errors import DomainError
 from takt.domain.items import ItemKind
 from takt.domain.ledger import Reason
-from takt.domain.units import normalize, parse_cost, parse_quantity
+from takt.domain.units import parse_cost, parse_quantity
 
-app = typer.Typer(
-    name="takt",
-    help="Takt: production management for small and mid-size manufacturers.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+app = typer.Typer()
+"""The stock commands, merged into the top level of ``takt``."""
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-out = Console()
-err = Console(stderr=True)
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-# Lets "-2.5" reach a quantity argument instead of being read as an unknown option.
-SIGNED_ARGS = {"ignore_unknown_options": True}
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-UserOpt = Annotated[
-    str | None, typer.Option("--user", envvar="TAKT_USER", help="Who is posting (default: you).")
-]
-LocationOpt = Annotated[str, typer.Option("--location", "-l", help="Location code.")]
-BatchOpt = Annotated[str, typer.Option("--batch", "-b", help="Batch (for batch-tracked items).")]
-
-
-def _takt() -> Takt:
-    return bootstrap(Settings())
-
-
-def _user(user: str | None) -> str:
-    if user:
-        return user
-    try:
-        return getpass.getuser()
-    except OSError:
-        return "system"
-
-
-def handles_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turns refused requests into a one-line message and exit status 1, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except DomainError as exc:
-            where = f"{exc.field}: " if exc.field else ""
-            err.print(f"[red]error:[/red] {where}{exc.message}", highlight=False, markup=True)
-            raise typer.Exit(1) from None
-        except OperationalError as exc:
-            err.print(f"[red]error:[/red] database unavailable: {exc.orig}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(normalize(value))
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: _jsonable(v) for k, v in asdict(value).items()}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def _print_json(rows: Any) -> None:
-    sys.stdout.write(json.dumps(_jsonable(rows), ensure_ascii=False, indent=2) + "\n")
-
-
-def _table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in columns:
-        numeric = column.lower() in {"qty", "quantity", "in stock", "avg cost", "value", "cost"}
-        table.add_column(column, justify="right" if numeric else "left")
-    for row in rows:
-        table.add_row(*(_cell(v) for v in row))
-    out.print(table)
-
-
-def money(value: Decimal) -> str:
-    """An amount for display, to the cent (stored figures keep six places)."""
-    return f"{value.quantize(Decimal('0.01')):,}"
-
-
-def _cell(value: Any) -> Text:
-    """A table cell as plain text: what a user typed is never read as markup."""
-    if value is None:
-        return Text("")
-    if isinstance(value, Decimal):
-        return Text(str(normalize(value)))
-    return Text(str(value))
 
 
 # ---------------------------------------------------------------- set-up
@@ -142,7 +48,7 @@ def _cell(value: Any) -> Text:
 @handles_errors
 def db_upgrade() -> None:
     """Create or migrate the database schema to the newest version."""
-    takt = _takt()
+    takt = open_takt()
     takt.close()
     out.print(f"database schema is current ({Settings().database_url})", highlight=False)
 
@@ -171,7 +77,7 @@ def demo(
         else:
             out.print("The database already holds data; `takt demo --reset` reloads the demo.")
         rows = queries.stock_levels(takt.uows)
-        _table(
+        table(
             "Stock",
             ["SKU", "Name", "Location", "Batch", "In stock", "Unit", "Avg cost"],
             [
@@ -179,7 +85,11 @@ def demo(
                 for r in rows
             ],
         )
-        out.print("Next: `takt items`, `takt bom TABLE-OAK --explode 10`, `takt stock OAK-BOARD`.")
+        out.print(
+            "Next: `takt items`, `takt bom TABLE-OAK --explode 10`, `takt stock OAK-BOARD`;\n"
+            "the order book: `takt so list`, `takt mo list`, `takt po list`, `takt task list`,\n"
+            "`takt status SO-0008`, `takt status MO-0007`, `takt costs MO-0003`."
+        )
     finally:
         takt.close()
 
@@ -194,15 +104,15 @@ def items(
     as_json: JsonOpt = False,
 ) -> None:
     """List items with their stock and cost."""
-    takt = _takt()
+    takt = open_takt()
     try:
         rows = queries.item_list(takt.uows, kind)
     finally:
         takt.close()
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
-    _table(
+    table(
         "Items",
         ["SKU", "Name", "Kind", "Unit", "In stock", "Avg cost", "BOM", "Supplier"],
         [
@@ -234,14 +144,14 @@ def bom(
     quantity = parse_quantity(explode or "1", "explode")
     if quantity <= 0:
         raise DomainError(f"quantity to explode must be positive, got {quantity}", "explode")
-    takt = _takt()
+    takt = open_takt()
     try:
         view = queries.bom_view(takt.uows, sku, quantity)
     finally:
         takt.close()
     lines = view.explosion if explode is not None else [x for x in view.explosion if x.level == 1]
     if as_json:
-        _print_json(
+        print_json(
             {
                 "sku": view.item.sku,
                 "quantity": quantity,
@@ -260,7 +170,7 @@ def bom(
         return
     if not view.explosion:
         out.print(f"{sku} has no BOM.", highlight=False)
-    _table(
+    table(
         f"BOM of {view.item.sku} x {quantity}",
         ["Level", "Component", "Qty", "Unit", "Made"],
         [
@@ -294,15 +204,15 @@ def stock_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Stock per item, location and batch."""
-    takt = _takt()
+    takt = open_takt()
     try:
         rows = queries.stock_levels(takt.uows, sku, location)
     finally:
         takt.close()
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
-    _table(
+    table(
         "Stock",
         ["SKU", "Name", "Location", "Batch", "In stock", "Unit", "Avg cost"],
         [(r.sku, r.name, r.location, r.batch, r.quantity, r.unit, r.average_cost) for r in rows],
@@ -320,7 +230,7 @@ def ledger_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The newest stock ledger entries."""
-    takt = _takt()
+    takt = open_takt()
     try:
         entries = queries.ledger(
             takt.uows,
@@ -329,7 +239,7 @@ def ledger_cmd(
     finally:
         takt.close()
     if as_json:
-        _print_json(
+        print_json(
             [
                 {
                     "sku": e.key.item,
@@ -347,7 +257,7 @@ def ledger_cmd(
             ]
         )
         return
-    _table(
+    table(
         "Ledger",
         ["When", "Document", "SKU", "Location", "Batch", "Qty", "Cost", "Reason", "Note", "User"],
         [
@@ -371,34 +281,13 @@ def ledger_cmd(
 # ---------------------------------------------------------------- postings
 
 
-def _show_posted(posted: stock.Posted | None, as_json: bool) -> None:
-    if posted is None:
-        if as_json:
-            _print_json({"document": None, "entries": []})
-        else:
-            out.print("Count matches the books: nothing posted.")
-        return
-    if as_json:
-        _print_json(posted)
-        return
-    for e in posted.entries:
-        sign = "+" if e.quantity > 0 else ""
-        where = e.key.location + (f" batch {e.key.batch}" if e.key.batch else "")
-        out.print(
-            f"{posted.document}: {e.key.item} {sign}{normalize(e.quantity)} at {where} "
-            f"({e.reason.value}, unit cost {normalize(e.unit_cost)})",
-            highlight=False,
-            markup=False,
-        )
-
-
 def _posting(fn: Callable[..., stock.Posted | None], cmd: Any, as_json: bool) -> None:
-    takt = _takt()
+    takt = open_takt()
     try:
         posted = fn(cmd, takt.uows())
     finally:
         takt.close()
-    _show_posted(posted, as_json)
+    show_posted(posted, as_json)
 
 
 @app.command(context_settings=SIGNED_ARGS)
@@ -421,7 +310,7 @@ def receive(
         location,
         batch,
         note,
-        _user(user),
+        current_user(user),
     )
     _posting(stock.receive, cmd, as_json)
 
@@ -446,7 +335,7 @@ def adjust(
         location,
         batch,
         parse_cost(unit_cost, "unit_cost") if unit_cost is not None else None,
-        _user(user),
+        current_user(user),
     )
     _posting(stock.adjust, cmd, as_json)
 
@@ -465,7 +354,7 @@ def transfer(
 ) -> None:
     """Move stock between locations."""
     cmd = stock.Transfer(
-        sku, parse_quantity(quantity), source, destination, batch, note, _user(user)
+        sku, parse_quantity(quantity), source, destination, batch, note, current_user(user)
     )
     _posting(stock.transfer, cmd, as_json)
 
@@ -481,7 +370,7 @@ def count(
     as_json: JsonOpt = False,
 ) -> None:
     """Stocktake: post the difference between the count and the books."""
-    cmd = stock.Count(sku, parse_quantity(counted, "counted"), location, batch, _user(user))
+    cmd = stock.Count(sku, parse_quantity(counted, "counted"), location, batch, current_user(user))
     _posting(stock.count, cmd, as_json)
 
 
@@ -497,15 +386,5 @@ def scrap(
     as_json: JsonOpt = False,
 ) -> None:
     """Write off damaged or lost stock."""
-    cmd = stock.Scrap(sku, parse_quantity(quantity), reason, location, batch, _user(user))
+    cmd = stock.Scrap(sku, parse_quantity(quantity), reason, location, batch, current_user(user))
     _posting(stock.scrap, cmd, as_json)
-
-
-def main() -> None:
-    """Entry point of the ``takt`` command."""
-    os.environ.setdefault("COLUMNS", "160")
-    app()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,420 @@
+"""Posting whole documents: completing an MO, receiving a PO and shipping a sales order of 300 lines.
+
+``python -m bench.documents [--scale small|full|F] [--database sqlite|postgresql|all]
+[--repeat N] [--lines N] [--profile]``
+
+For each database (a temporary SQLite file; a fresh PostgreSQL database ``takt_bench_<random>``
+created through ``--postgres-url`` and dropped afterwards) it loads the seeded order book of
+``bench._orderbook`` (2,000 items whatever the scale; MOs, sales and purchase lines scaled, a tenth
+of the issue's 10,000 MOs by default) so that every read meets realistic tables, then creates the
+documents through the use cases (a product whose BOM has ``--lines`` materials, MOs for it, POs
+and sales orders of ``--lines`` lines, everything in stock) and times:
+
+- ``complete_mo``: ``takt.app.manufacturing.complete`` of an MO with 300 ingredient lines (one
+  transaction: 300 consumptions and the output);
+- ``receive_po_line`` / ``receive_po``: ``takt.app.purchasing.receive_purchase`` receives one line
+  per call (its own transaction), so a whole 300-line receipt is 300 calls; ``receive_po_line``
+  is the median call, ``receive_po`` the sum over the document (below full scale only
+  ``--line-calls`` calls, 30 by default, are timed and the sum extrapolated: ``extrapolated``);
+- ``ship_so_line`` / ``ship_so``: the same for ``takt.app.sales.ship``;
+- ``receive_po_one_transaction`` and ``ship_so_one_transaction``: what a whole-document use case
+  would cost with today's repositories and domain objects: the same steps as the per-line use
+  case, for every line, in one unit of work with one ``post_moves`` (a sketch in this file, not a
+  use case of the app).
+
+All-or-nothing: ``complete`` of an MO with one of its 300 ingredients short, a per-line receipt
+over the quantity still expected, a shipment of more than allocation gives, and both one-
+transaction sketches with a bad last line must raise and leave the ledger, balances, orders,
+item costs and document counters exactly as they were; each check prints ``all_or_nothing``.
+The issue's target is < 0.2 s per document. Prints one JSON line per figure; a database that
+cannot be reached prints a line with ``skipped``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from bench._orderbook import (
+    BASE_DAY,
+    CUSTOMER,
+    DEFAULT_POSTGRES,
+    FULL,
+    LOCATION,
+    SUPPLIER,
+    emit,
+    load,
+    parse_scale,
+    postgres_database,
+    sqlite_database,
+)
+from takt.app import catalog
+from takt.app.availability import allocation, sales_ref
+from takt.app.manufacturing import Complete, NewMO, complete, create_mo, set_ingredient
+from takt.app.purchasing import (
+    NewPurchaseOrder,
+    PurchaseLineInput,
+    ReceivePurchase,
+    create_purchase_order,
+    receive_purchase,
+)
+from takt.app.sales import NewSalesOrder, SalesLineInput, Ship, create_sales_order, ship
+from takt.app.stock import post_moves, utc_now
+from takt.config import Settings, Takt, bootstrap
+from takt.domain.bom import Bom, BomLine
+from takt.domain.errors import DomainError
+from takt.domain.items import Item, ItemKind
+from takt.domain.ledger import Move, Reason, StockKey
+from takt.domain.sales import SalesError
+
+TARGET_S = 0.2
+KIT = "DOC-KIT"
+
+FINGERPRINT = {
+    "ledger_rows": "SELECT COUNT(*) FROM stock_ledger",
+    "ledger_sum": "SELECT COALESCE(SUM(quantity), 0) FROM stock_ledger",
+    "balance_sum": "SELECT COALESCE(SUM(quantity), 0) FROM stock_balances",
+    "balance_rows": "SELECT COUNT(*) FROM stock_balances",
+    "received": "SELECT COALESCE(SUM(received), 0) FROM purchase_lines",
+    "shipped": "SELECT COALESCE(SUM(shipped), 0) FROM sales_lines",
+    "cost_shipped": "SELECT COALESCE(SUM(cost_shipped), 0) FROM sales_lines",
+    "consumed": "SELECT COALESCE(SUM(consumed), 0) FROM mo_ingredients",
+    "completed": "SELECT COALESCE(SUM(completed), 0) FROM manufacturing_orders",
+    "average_costs": "SELECT COALESCE(SUM(average_cost), 0) FROM items",
+    "last_prices": "SELECT COALESCE(SUM(last_purchase_price), 0) FROM items",
+    "numbers": "SELECT COALESCE(SUM(last_value), 0) FROM document_numbers",
+    "mo_status": "SELECT COUNT(*) FROM manufacturing_orders WHERE status = 'not started'",
+    "so_status": "SELECT COUNT(*) FROM sales_orders WHERE status = 'open'",
+    "po_status": "SELECT COUNT(*) FROM purchase_orders WHERE status = 'open'",
+}
+"""What a refused document must leave unchanged: counts and sums over everything it writes."""
+
+
+def fingerprint(engine: Engine) -> dict[str, Any]:
+    with engine.connect() as connection:
+        return {
+            name: connection.execute(text(sql)).scalar_one() for name, sql in FINGERPRINT.items()
+        }
+
+
+def refused_cleanly(engine: Engine, action: Callable[[], object]) -> tuple[bool, str]:
+    """Runs ``action``, which must raise a ``DomainError`` and write nothing."""
+    before = fingerprint(engine)
+    try:
+        action()
+    except DomainError as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    else:
+        return False, "accepted (expected a refusal)"
+    after = fingerprint(engine)
+    changed = sorted(k for k in before if before[k] != after[k])
+    return not changed, error if not changed else f"{error}; changed: {', '.join(changed)}"
+
+
+class Documents:
+    """The documents a run posts, created through the use cases."""
+
+    def __init__(self, takt: Takt, materials: list[str], products: list[str], lines: int) -> None:
+        self.takt = takt
+        self.materials = materials[:lines]
+        self.bought = materials[lines : 2 * lines]
+        self.products = products[:lines]
+        if len(self.bought) < lines or len(self.products) < lines:
+            raise SystemExit(f"the order book has too few items for {lines}-line documents")
+        catalog.add_item(
+            Item(KIT, "Bench kit", ItemKind.PRODUCT, sales_price=Decimal(900)), takt.uows()
+        )
+        bom = Bom(KIT, tuple(BomLine(sku, Decimal(1), "pcs") for sku in self.materials))
+        catalog.set_bom(bom, takt.uows())
+
+    def mo(self) -> str:
+        return create_mo(NewMO(KIT, Decimal(1), BASE_DAY, LOCATION), self.takt.uows()).number
+
+    def po(self) -> str:
+        lines = tuple(PurchaseLineInput(sku, Decimal(5), Decimal("2.5")) for sku in self.bought)
+        cmd = NewPurchaseOrder(SUPPLIER, lines, expected_date=BASE_DAY, location=LOCATION)
+        return create_purchase_order(cmd, self.takt.uows()).number
+
+    def so(self) -> str:
+        lines = tuple(SalesLineInput(sku, Decimal(1)) for sku in self.products)
+        return create_sales_order(NewSalesOrder(CUSTOMER, BASE_DAY, lines), self.takt.uows()).number
+
+
+def complete_mo(takt: Takt, number: str) -> None:
+    complete(Complete(number, Decimal(1)), takt.uows())
+
+
+def receive_line(takt: Takt, number: str, line_no: int, quantity: Decimal) -> None:
+    receive_purchase(ReceivePurchase(number, line_no, quantity), takt.uows())
+
+
+def ship_line(takt: Takt, number: str, line_no: int, quantity: Decimal) -> None:
+    ship(Ship(number, line_no, quantity, LOCATION), takt.uows())
+
+
+def receive_whole_po(takt: Takt, number: str, last_extra: Decimal = Decimal(0)) -> None:
+    """Sketch of a whole-order receipt: ``receive_purchase``'s steps for every line, one commit."""
+    with takt.uows() as uow:
+        order = uow.purchasing.get(number, lock=True)
+        moves = []
+        for n, line in enumerate(order.lines):
+            extra = last_extra if n == len(order.lines) - 1 else Decimal(0)
+            quantity = order.receive(line.line_no, line.remaining + extra)
+            key = StockKey(line.sku, order.location)
+            moves.append(Move(key, quantity, Reason.RECEIPT, line.stock_unit_cost))
+        post_moves(uow, moves, order.number, "bench", "whole order", utc_now)
+        for line in order.lines:
+            uow.items.set_last_purchase_price(line.sku, line.stock_unit_cost)
+        uow.purchasing.save(order)
+        uow.commit()
+
+
+def ship_whole_so(takt: Takt, number: str, last_extra: Decimal = Decimal(0)) -> None:
+    """Sketch of a whole-order shipment: ``ship``'s steps for every line, one commit."""
+    with takt.uows() as uow:
+        order = uow.sales.get(number, lock=True)
+        skus = [line.sku for line in order.lines]
+        uow.stock.lock_items(skus)
+        result = allocation(uow, skus)
+        plan = []
+        for n, line in enumerate(order.lines):
+            status = result.lines.get(sales_ref(order.number, line.line_no))
+            allocated = status.from_stock if status is not None else Decimal(0)
+            quantity = line.remaining + (last_extra if n == len(order.lines) - 1 else 0)
+            why = order.can_ship(line.line_no, quantity, allocated)
+            if why is not None:
+                raise SalesError(why, field="quantity")
+            plan.append((line, quantity, allocated))
+        moves = [
+            Move(StockKey(line.sku, LOCATION), -quantity, Reason.SHIPMENT)
+            for line, quantity, _ in plan
+        ]
+        posted = post_moves(uow, moves, order.number, "bench", "whole order", utc_now)
+        for (line, quantity, allocated), entry in zip(plan, posted.entries, strict=True):
+            order.ship(line.line_no, quantity, allocated, entry.unit_cost)
+        uow.sales.save(order)
+        uow.commit()
+
+
+def laps_of(calls: list[Callable[[], object]]) -> list[float]:
+    laps = []
+    for call in calls:
+        t0 = time.perf_counter()
+        call()
+        laps.append(time.perf_counter() - t0)
+    return laps
+
+
+def figures(laps: list[float]) -> dict[str, Any]:
+    return {
+        "value": round(statistics.median(laps), 4),
+        "min_s": round(min(laps), 4),
+        "max_s": round(max(laps), 4),
+        "runs": len(laps),
+    }
+
+
+def profile(title: str, call: Callable[[], object], top: int = 25) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"==== profile: {title}\n{out.getvalue()}", file=sys.stderr, flush=True)
+
+
+def run_database(
+    name: str, url: str, scale: float, repeat: int, lines: int, calls: int, with_profile: bool
+) -> None:
+    sizes = FULL.scaled(scale).with_items(FULL.items, FULL.products)
+    takt = bootstrap(Settings(database_url=url))
+    try:
+        book = load(takt.engine, sizes)
+        common = {"bench": "documents", "database": name, "scale": scale, "lines": lines}
+        emit(
+            {**common, "case": "setup", "value": round(book.seconds, 2), "unit": "s", **book.counts}
+        )
+        docs = Documents(takt, book.materials, book.products, lines)
+        engine = takt.engine
+
+        def emit_case(case: str, laps: list[float], **extra: Any) -> None:
+            result = figures(laps)
+            emit(
+                {
+                    **common,
+                    "case": case,
+                    **result,
+                    "unit": "s",
+                    "target_s": TARGET_S,
+                    "meets_target": result["value"] < TARGET_S,
+                    **extra,
+                }
+            )
+
+        # Warm up (statement caches, connections): one of each, untimed.
+        complete(Complete(docs.mo(), Decimal(1)), takt.uows())
+        receive_whole_po(takt, docs.po())
+        ship_whole_so(takt, docs.so())
+
+        mos = [docs.mo() for _ in range(repeat)]
+        emit_case(
+            "complete_mo",
+            laps_of([partial(complete_mo, takt, n) for n in mos]),
+            what=f"complete() of an MO with {lines} ingredient lines, one transaction",
+        )
+
+        po = docs.po()
+        line_laps = laps_of(
+            [partial(receive_line, takt, po, n, Decimal(5)) for n in range(1, calls + 1)]
+        )
+        emit_case(
+            "receive_po_line",
+            line_laps,
+            what="receive_purchase() of one line (the use case receives one line per call)",
+        )
+        emit_case(
+            "receive_po",
+            [sum(line_laps) * lines / calls],
+            what=f"a {lines}-line PO received through {lines} receive_purchase() calls",
+            transactions=lines,
+            timed_calls=calls,
+            extrapolated=calls < lines,
+        )
+        pos = [docs.po() for _ in range(repeat)]
+        emit_case(
+            "receive_po_one_transaction",
+            laps_of([partial(receive_whole_po, takt, n) for n in pos]),
+            what="sketch: receive_purchase's steps for every line in one unit of work",
+        )
+
+        so = docs.so()
+        ship_laps = laps_of(
+            [partial(ship_line, takt, so, n, Decimal(1)) for n in range(1, calls + 1)]
+        )
+        emit_case(
+            "ship_so_line",
+            ship_laps,
+            what="ship() of one line (the use case ships one line per call)",
+        )
+        emit_case(
+            "ship_so",
+            [sum(ship_laps) * lines / calls],
+            what=f"a {lines}-line sales order shipped through {lines} ship() calls",
+            transactions=lines,
+            timed_calls=calls,
+            extrapolated=calls < lines,
+        )
+        sos = [docs.so() for _ in range(repeat)]
+        emit_case(
+            "ship_so_one_transaction",
+            laps_of([partial(ship_whole_so, takt, n) for n in sos]),
+            what="sketch: ship's steps for every line in one unit of work",
+        )
+
+        # All-or-nothing.
+        short_mo = docs.mo()
+        short_sku = docs.materials[lines // 2]
+        with takt.uows(read_only=True) as uow:
+            on_hand = uow.stock.on_hand([short_sku])[short_sku]
+        set_ingredient(short_mo, short_sku, on_hand + 1, takt.uows())
+        checks: list[tuple[str, Callable[[], object]]] = [
+            ("complete_mo", lambda: complete(Complete(short_mo, Decimal(1)), takt.uows())),
+        ]
+        po_check, so_check = docs.po(), docs.so()
+        checks += [
+            (
+                "receive_po_line",
+                lambda: receive_purchase(ReceivePurchase(po_check, 1, Decimal(6)), takt.uows()),
+            ),
+            (
+                "ship_so_line",
+                lambda: ship(Ship(so_check, 1, Decimal(1_000_000), LOCATION), takt.uows()),
+            ),
+            ("receive_po_one_transaction", lambda: receive_whole_po(takt, po_check, Decimal(1))),
+            ("ship_so_one_transaction", lambda: ship_whole_so(takt, so_check, Decimal(1_000_000))),
+        ]
+        for case, action in checks:
+            clean, detail = refused_cleanly(engine, action)
+            emit({**common, "case": f"{case}_refused", "all_or_nothing": clean, "detail": detail})
+        emit(
+            {
+                **common,
+                "case": "whole_document_atomic",
+                "receive_po": False,
+                "ship_so": False,
+                "complete_mo": True,
+                "why": "receive_purchase and ship commit one line per call: a 300-line receipt "
+                "or shipment that fails half-way leaves the first lines posted",
+            }
+        )
+
+        if with_profile:
+            profile_mo, profile_po, profile_so = docs.mo(), docs.po(), docs.so()
+            profile(
+                f"{name} complete_mo",
+                lambda: complete(Complete(profile_mo, Decimal(1)), takt.uows()),
+            )
+            profile(
+                f"{name} receive_purchase (one line)",
+                lambda: receive_purchase(ReceivePurchase(profile_po, 1, Decimal(5)), takt.uows()),
+            )
+            profile(
+                f"{name} ship (one line)",
+                lambda: ship(Ship(profile_so, 1, Decimal(1), LOCATION), takt.uows()),
+            )
+    finally:
+        takt.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.documents", description=__doc__)
+    parser.add_argument(
+        "--scale",
+        type=parse_scale,
+        default="small",
+        help="order book size: small (a tenth of the issue's, the default), full, or a fraction",
+    )
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "all"], default="all")
+    parser.add_argument("--repeat", type=int, default=3, help="documents timed per case")
+    parser.add_argument("--lines", type=int, default=300, help="lines per document")
+    parser.add_argument(
+        "--line-calls",
+        type=int,
+        help="per-line use case calls timed per document (the rest extrapolated); "
+        "default: every line at full scale, 30 below",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile to stderr")
+    parser.add_argument(
+        "--postgres-url", default=DEFAULT_POSTGRES, help="server to create the scratch database on"
+    )
+    args = parser.parse_args(argv)
+    scale: float = args.scale
+    repeat = max(1, args.repeat)
+    lines = max(1, args.lines)
+    default_calls = lines if scale >= 1 else min(lines, 30)
+    calls = min(lines, max(1, args.line_calls or default_calls))
+    if args.database in ("sqlite", "all"):
+        with sqlite_database("documents") as url:
+            run_database("sqlite", url, scale, repeat, lines, calls, args.profile)
+    if args.database in ("postgresql", "all"):
+        with postgres_database(args.postgres_url, "documents") as pg_url:
+            if pg_url is not None:
+                run_database("postgresql", pg_url, scale, repeat, lines, calls, args.profile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,685 @@
+"""Read models for the order screens: the sales, purchase and Make lists, tasks, one order's status
+and an MO's costs.
+
+Each listing reads in a fixed number of queries whatever the number of orders, and allocates
+once for the whole list (``takt.app.availability.allocation``): never per order or per row.
+
+Choices where DOMAIN.md is silent:
+- A quote commits nothing, so it does not take part in allocation. Its material status is a
+  what-if: its lines placed after every open sales order ("if it were confirmed now, what would
+  be left for it"), computed only when quotes are shown and never changing any other order's status.
+- A line with nothing left to ship or consume has no colour ("shipped", "consumed"); an order's
+  material status is the worst colour among its lines, green when none has one (a delivered order,
+  a done MO). A cancelled order has no material status (None).
+- An MO is late when its due date has passed and it is not done. A sales order is flagged "late"
+  when its delivery date has passed and it is still open, "at risk" when a line is red or when
+  an MO made to order for it is red on materials: allocation shows such a line amber (its MO
+  finishes in time on paper), but the planner should see that the MO cannot start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from takt.app.availability import (
+    Allocation,
+    LineStatus,
+    allocation,
+    ingredient_ref,
+    sales_ref,
+    snapshot,
+)
+from takt.app.manufacturing import overhead_rules
+from takt.app.ports import UnitOfWork, UnitOfWorkFactory
+from takt.app.stock import Clock, utc_now
+from takt.domain.allocation import Demand, DemandKind, LineAllocation, Status, allocate, worst
+from takt.domain.bom import BomBook
+from takt.domain.costing import CostRollup
+from takt.domain.errors import DomainError
+from takt.domain.manufacturing import CostSheet, ManufacturingOrder, MOStatus
+from takt.domain.purchasing import PurchaseOrder, PurchaseStatus
+from takt.domain.sales import SalesOrder, SalesStatus
+from takt.domain.tasks import TaskStatus
+
+ZERO = Decimal(0)
+Today = Callable[[], date]
+
+
+def _colour(status: Status | None) -> str | None:
+    return status.value if status is not None else None
+
+
+def _by_order(result: Allocation) -> dict[str, list[LineStatus]]:
+    """The allocation's lines grouped by order number, in one pass (refs are "ORDER/...")."""
+    grouped: dict[str, list[LineStatus]] = {}
+    for ref, line in result.lines.items():
+        grouped.setdefault(ref.partition("/")[0], []).append(line)
+    return grouped
+
+
+def _quote_whatif(uow: UnitOfWork, quotes: Sequence[SalesOrder]) -> dict[str, LineAllocation]:
+    """What quotes' lines would get if confirmed now, after every open sales order.
+
+    One extra snapshot (a fixed number of queries) for all the quotes together. Lines of the
+    quotes are ranked among themselves like open orders (delivery date, creation, number).
+    """
+    lines = [(q, ln) for q in quotes for ln in q.lines if ln.remaining > 0]
+    if not lines:
+        return {}
+    snap = snapshot(uow, sorted({ln.sku for _q, ln in lines}))
+    after = len({d.order for d in snap.demands if d.kind is DemandKind.SALES})
+    order_rank = {
+        q.number: after + i
+        for i, q in enumerate(
+            sorted(quotes, key=lambda q: (q.rank, q.delivery_date, q.created_at, q.number))
+        )
+    }
+    whatif = [
+        Demand(
+            sales_ref(q.number, ln.line_no),
+            q.number,
+            ln.sku,
+            ln.remaining,
+            q.delivery_date,
+            DemandKind.SALES,
+            order_rank[q.number],
+        )
+        for q, ln in lines
+    ]
+    result = allocate(snap.on_hand, snap.supplies, [*snap.demands, *whatif])
+    return {d.ref: result[d.ref] for d in whatif}
+
+
+# ---------------------------------------------------------------- one order's lines
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    """One line of an order as the status screen shows it.
+
+    ``line`` is the line number (sales, purchase) or the ingredient's SKU (MO). ``done`` is what
+    has shipped, been consumed or received; ``remaining`` what is still open. ``material_status``
+    is None for a line with nothing left (``state`` then says "shipped", "consumed", "received").
+    """
+
+    line: str
+    item: str
+    quantity: Decimal
+    done: Decimal
+    remaining: Decimal
+    from_stock: Decimal
+    material_status: str | None
+    state: str
+    reason: str
+    made_to_order: str | None = None
+
+
+def _sales_lines(
+    order: SalesOrder,
+    allocated: dict[str, LineStatus],
+    whatif: dict[str, LineAllocation],
+    mo_note: dict[str, str],
+) -> list[LineView]:
+    views: list[LineView] = []
+    for ln in order.lines:
+        ref = sales_ref(order.number, ln.line_no)
+        base = (str(ln.line_no), ln.sku, ln.quantity, ln.shipped, ln.remaining)
+        if ln.remaining <= 0:
+            views.append(LineView(*base, ZERO, None, "shipped", "shipped in full"))
+            continue
+        if order.status is SalesStatus.CANCELLED:
+            views.append(LineView(*base, ZERO, None, "cancelled", "order cancelled"))
+            continue
+        if order.status is SalesStatus.QUOTE:
+            quoted = whatif.get(ref)
+            if quoted is None:  # pragma: no cover - every open quote line is in the what-if
+                continue
+            views.append(
+                LineView(
+                    *base,
+                    quoted.from_stock,
+                    quoted.status.value,
+                    quoted.status.label,
+                    f"quote, if confirmed now: {quoted.reason}",
+                )
+            )
+            continue
+        status = allocated.get(ref)
+        if status is None:  # pragma: no cover - every open line is allocated
+            continue
+        mto = None
+        if status.made_to_order is not None:
+            mto = ", ".join(
+                f"{n} ({mo_note.get(n, 'unknown')})" for n in status.made_to_order.mo.split(", ")
+            )
+        views.append(
+            LineView(
+                *base,
+                status.from_stock,
+                status.status.value,
+                status.status.label,
+                status.reason,
+                mto,
+            )
+        )
+    return views
+
+
+def _ingredient_lines(mo: ManufacturingOrder, allocated: dict[str, LineStatus]) -> list[LineView]:
+    views: list[LineView] = []
+    for ing in mo.ingredients:
+        base = (ing.sku, ing.sku, ing.planned, ing.consumed, ing.remaining)
+        if mo.status is MOStatus.CANCELLED:
+            views.append(LineView(*base, ZERO, None, "cancelled", "order cancelled"))
+            continue
+        status = allocated.get(ingredient_ref(mo.number, ing.sku))
+        if ing.remaining <= 0 or not mo.status.is_open or status is None:
+            views.append(LineView(*base, ZERO, None, "consumed", "consumed"))
+            continue
+        views.append(
+            LineView(
+                *base,
+                status.from_stock,
+                status.status.value,
+                status.status.label,
+                status.reason,
+            )
+        )
+    return views
+
+
+def _order_colour(status_open: bool, lines: Iterable[LineView]) -> str | None:
+    if not status_open:
+        return None
+    return worst(Status(ln.material_status) for ln in lines if ln.material_status).value
+
+
+# ---------------------------------------------------------------- sales list
+
+
+@dataclass(frozen=True, slots=True)
+class SalesOrderRow:
+    number: str
+    customer: str
+    customer_name: str
+    delivery_date: date
+    status: str
+    material_status: str | None
+    flag: str | None
+    total: Decimal
+    revenue: Decimal
+    margin: Decimal
+
+
+SALES_ACTIVE = (SalesStatus.QUOTE, SalesStatus.OPEN, SalesStatus.PARTLY_DELIVERED)
+
+
+def sales_list(
+    uows: UnitOfWorkFactory,
+    statuses: Sequence[SalesStatus] | None = SALES_ACTIVE,
+    today: Today = date.today,
+) -> list[SalesOrderRow]:
+    """Sales orders (active ones by default) by delivery date, with their material status."""
+    with uows(read_only=True) as uow:
+        orders = uow.sales.orders([s.value for s in statuses] if statuses else None)
+        names = {c.code: c.name for c in uow.partners.customers().values()}
+        result = allocation(uow)
+        quotes = [o for o in orders if o.status is SalesStatus.QUOTE]
+        whatif = _quote_whatif(uow, quotes)
+        mtos = [
+            m
+            for m in uow.manufacturing.orders([s.value for s in MO_OPEN])
+            if m.sales_order is not None
+        ]
+    grouped = _by_order(result)
+    mo_colour = {m.number: worst(ln.status for ln in grouped.get(m.number, ())) for m in mtos}
+    mo_note = {m.number: f"{m.status.value}, materials {mo_colour[m.number]}" for m in mtos}
+    red_mtos = {m.sales_order for m in mtos if mo_colour[m.number] is Status.RED}
+    now = today()
+    rows: list[SalesOrderRow] = []
+    for order in orders:
+        lines = _sales_lines(order, result.lines, whatif, mo_note)
+        colour = _order_colour(order.status is not SalesStatus.CANCELLED, lines)
+        flag = None
+        if order.status.is_open and order.delivery_date < now:
+            flag = "late"
+        elif order.status.is_open and (colour == Status.RED.value or order.number in red_mtos):
+            flag = "at risk"
+        rows.append(
+            SalesOrderRow(
+                order.number,
+                order.customer,
+                names.get(order.customer, ""),
+                order.delivery_date,
+                order.status.value,
+                colour,
+                flag,
+                order.total,
+                order.revenue,
+                order.margin,
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- purchase list
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseLineRow:
+    line: int
+    sku: str
+    quantity: Decimal
+    unit: str
+    received: Decimal
+    unit_price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseOrderRow:
+    """A PO with the earliest need date of the demand pegged to it and whether it comes too late."""
+
+    number: str
+    supplier: str
+    expected_date: date
+    status: str
+    total: Decimal
+    needed_by: date | None
+    too_late_for: list[str]
+    lines: list[PurchaseLineRow]
+
+
+PURCHASE_ACTIVE = (PurchaseStatus.OPEN, PurchaseStatus.PARTLY_RECEIVED)
+
+
+def purchase_list(
+    uows: UnitOfWorkFactory, statuses: Sequence[PurchaseStatus] | None = PURCHASE_ACTIVE
+) -> list[PurchaseOrderRow]:
+    """Purchase orders (open ones by default) by expected date, with who waits for them."""
+    with uows(read_only=True) as uow:
+        orders = uow.purchasing.orders([s.value for s in statuses] if statuses else None)
+        result = allocation(uow) if any(o.status.is_open for o in orders) else None
+    needed: dict[str, date] = {}
+    late: dict[str, list[str]] = {}
+    for line in result.lines.values() if result else ():
+        for peg in line.pegs:
+            if peg.supply not in needed or line.need_date < needed[peg.supply]:
+                needed[peg.supply] = line.need_date
+            if not peg.on_time:
+                late.setdefault(peg.supply, []).append(line.ref)
+    return [_purchase_row(o, needed.get(o.number), sorted(late.get(o.number, []))) for o in orders]
+
+
+def _purchase_row(
+    order: PurchaseOrder, needed_by: date | None, late: list[str]
+) -> PurchaseOrderRow:
+    return PurchaseOrderRow(
+        order.number,
+        order.supplier,
+        order.expected_date,
+        order.status.value,
+        order.total,
+        needed_by if order.status.is_open else None,
+        late if order.status.is_open else [],
+        [
+            PurchaseLineRow(ln.line_no, ln.sku, ln.quantity, ln.unit, ln.received, ln.unit_price)
+            for ln in order.lines
+        ],
+    )
+
+
+# ---------------------------------------------------------------- the Make list
+
+
+@dataclass(frozen=True, slots=True)
+class MakeRow:
+    """One MO on the Make list. ``customer`` and ``sales_line`` for a make-to-order MO."""
+
+    number: str
+    rank: int
+    item: str
+    quantity: Decimal
+    completed: Decimal
+    customer: str | None
+    sales_line: str | None
+    due_date: date
+    production_minutes: Decimal
+    status: str
+    material_status: str | None
+    late: bool
+    blocked_reason: str
+
+
+MO_OPEN = tuple(s for s in MOStatus if s.is_open)
+
+
+def make_list(
+    uows: UnitOfWorkFactory,
+    statuses: Sequence[MOStatus] | None = MO_OPEN,
+    today: Today = date.today,
+) -> list[MakeRow]:
+    """MOs (open ones by default) in rank order with their material status."""
+    with uows(read_only=True) as uow:
+        mos = uow.manufacturing.orders([s.value for s in statuses] if statuses else None)
+        customer_of = (
+            {o.number: o.customer for o in uow.sales.orders()}
+            if any(m.sales_order for m in mos)
+            else {}
+        )
+        result = allocation(uow)
+    return [_make_row(m, result.lines, customer_of, today()) for m in mos]
+
+
+def _make_row(
+    mo: ManufacturingOrder,
+    allocated: dict[str, LineStatus],
+    customer_of: dict[str, str],
+    today: date,
+) -> MakeRow:
+    lines = _ingredient_lines(mo, allocated)
+    return MakeRow(
+        mo.number,
+        mo.rank,
+        mo.sku,
+        mo.quantity,
+        mo.completed,
+        customer_of.get(mo.sales_order) if mo.sales_order else None,
+        f"{mo.sales_order}/{mo.sales_line}" if mo.sales_order else None,
+        mo.due_date,
+        mo.production_minutes,
+        mo.status.value,
+        _order_colour(mo.status is not MOStatus.CANCELLED, lines),
+        mo.status.is_open and mo.due_date < today,
+        mo.block_text,
+    )
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    """A task of an open MO; ``ready`` when every earlier operation of its MO is done."""
+
+    mo: str
+    rank: int
+    item: str
+    quantity: Decimal
+    sequence: int
+    name: str
+    workstation: str
+    operator: str | None
+    status: str
+    planned_minutes: Decimal
+    booked_minutes: Decimal
+    quantity_done: Decimal
+    scrap: Decimal
+    ready: bool
+
+
+def task_list(
+    uows: UnitOfWorkFactory,
+    workstation: str | None = None,
+    operator: str | None = None,
+    ready_only: bool = False,
+    clock: Clock = utc_now,
+) -> list[TaskRow]:
+    """Tasks not yet done of open MOs, in Make-list order then routing order.
+
+    ``operator`` shows that operator's own tasks and the unassigned ones on workstations they may
+    run. Raises ``DomainError`` naming an unknown workstation or operator.
+    """
+    with uows(read_only=True) as uow:
+        if workstation is not None and workstation not in uow.resources.workstations():
+            raise DomainError(f"unknown workstation {workstation!r}", field="workstation")
+        who = None
+        if operator is not None:
+            who = uow.resources.operators().get(operator)
+            if who is None:
+                raise DomainError(f"unknown operator {operator!r}", field="operator")
+        mos = uow.manufacturing.orders([s.value for s in MO_OPEN])
+    now = clock()
+    rows: list[TaskRow] = []
+    for mo in mos:
+        ready = True
+        for task in mo.tasks:
+            is_ready = ready
+            ready = ready and task.status is TaskStatus.DONE
+            if task.status is TaskStatus.DONE:
+                continue
+            if workstation is not None and task.workstation != workstation:
+                continue
+            theirs = who is None or task.operator == who.code
+            free_for_them = (
+                who is not None and task.operator is None and who.may_run(task.workstation)
+            )
+            if not (theirs or free_for_them):
+                continue
+            if ready_only and not is_ready:
+                continue
+            rows.append(
+                TaskRow(
+                    mo.number,
+                    mo.rank,
+                    mo.sku,
+                    mo.quantity,
+                    task.sequence,
+                    task.name,
+                    task.workstation,
+                    task.operator,
+                    task.status.value,
+                    task.planned_minutes,
+                    task.booked_minutes(now),
+                    task.quantity_done,
+                    task.scrap,
+                    is_ready,
+                )
+            )
+    return rows
+
+
+# ---------------------------------------------------------------- one order
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """One order with its lines' colours and pegging reasons (``takt status``).
+
+    ``kind`` is "sales", "manufacturing" or "purchase"; ``partner`` the customer (a sales order, a
+    make-to-order MO) or supplier; ``date`` the delivery, due or expected date.
+    """
+
+    number: str
+    kind: str
+    status: str
+    material_status: str | None
+    partner: str | None
+    date: date
+    summary: str
+    lines: list[LineView]
+
+
+def order_status(uows: UnitOfWorkFactory, number: str) -> OrderView:
+    """The status of the order ``number`` (SO-..., MO-..., PO-...), allocating only its items.
+
+    Raises ``NotFound`` (field "order") for an unknown number.
+    """
+    prefix = number.partition("-")[0].upper()
+    with uows(read_only=True) as uow:
+        if prefix == "SO":
+            return _sales_view(uow, uow.sales.get(number))
+        if prefix == "MO":
+            return _mo_view(uow, uow.manufacturing.get(number))
+        if prefix == "PO":
+            return _purchase_view(uow, uow.purchasing.get(number))
+    raise DomainError(
+        f"{number!r} is not an order number (SO-..., MO-... or PO-...)", field="order"
+    )
+
+
+def _sales_view(uow: UnitOfWork, order: SalesOrder) -> OrderView:
+    mtos = (
+        [
+            m
+            for m in uow.manufacturing.orders([s.value for s in MO_OPEN])
+            if m.sales_order == order.number
+        ]
+        if order.status.is_open
+        else []
+    )
+    # The MOs' ingredients too: a made-to-order line names its MO's material colour.
+    skus = sorted({ln.sku for ln in order.lines} | {i.sku for m in mtos for i in m.ingredients})
+    result = allocation(uow, skus) if skus and order.status.is_open else None
+    whatif = _quote_whatif(uow, [order]) if order.status is SalesStatus.QUOTE else {}
+    grouped = _by_order(result) if result else {}
+    mo_note = {
+        m.number: f"{m.status.value}, materials "
+        f"{worst(ln.status for ln in grouped.get(m.number, ())).value}"
+        for m in mtos
+    }
+    lines = _sales_lines(order, result.lines if result else {}, whatif, mo_note)
+    customer = uow.partners.customer(order.customer)
+    return OrderView(
+        order.number,
+        "sales",
+        order.status.value,
+        _order_colour(order.status is not SalesStatus.CANCELLED, lines),
+        order.customer,
+        order.delivery_date,
+        f"{customer.name}: {len(order.lines)} line(s), total {order.total:.2f}, "
+        f"delivery {order.delivery_date.isoformat()}",
+        lines,
+    )
+
+
+def _mo_view(uow: UnitOfWork, mo: ManufacturingOrder) -> OrderView:
+    skus = sorted({i.sku for i in mo.ingredients})
+    result = allocation(uow, skus) if skus and mo.status.is_open else None
+    lines = _ingredient_lines(mo, result.lines if result else {})
+    customer = uow.sales.get(mo.sales_order).customer if mo.sales_order else None
+    made_for = f" for {mo.sales_order} line {mo.sales_line}" if mo.sales_order else " to stock"
+    blocked = f"; blocked: {mo.blocked_reason}" if mo.blocked_reason else ""
+    return OrderView(
+        mo.number,
+        "manufacturing",
+        mo.status.value,
+        _order_colour(mo.status is not MOStatus.CANCELLED, lines),
+        customer,
+        mo.due_date,
+        f"{_q(mo.quantity)} {mo.sku}{made_for} ({_q(mo.completed)} done), rank {mo.rank}, "
+        f"due {mo.due_date.isoformat()}, {_q(mo.production_minutes)} min{blocked}",
+        lines,
+    )
+
+
+def _purchase_view(uow: UnitOfWork, order: PurchaseOrder) -> OrderView:
+    skus = sorted({ln.sku for ln in order.lines})
+    result = allocation(uow, skus) if skus and order.status.is_open else None
+    waiting: dict[str, list[str]] = {}
+    for line in result.lines.values() if result else ():
+        for peg in line.pegs:
+            if peg.supply == order.number:
+                late = "" if peg.on_time else ", too late"
+                waiting.setdefault(line.item, []).append(
+                    f"{line.ref.replace('/', ' ', 1)} takes {_q(peg.quantity)} "
+                    f"(needed {line.need_date.isoformat()}{late})"
+                )
+    lines = [
+        LineView(
+            str(ln.line_no),
+            ln.sku,
+            ln.quantity,
+            ln.received,
+            ln.remaining,
+            ZERO,
+            None,
+            f"{ln.unit} of {_q(ln.factor)}" if ln.factor != 1 else ln.unit,
+            "; ".join(waiting.get(ln.sku, [])) if ln.remaining > 0 else "received",
+        )
+        for ln in order.lines
+    ]
+    return OrderView(
+        order.number,
+        "purchase",
+        order.status.value,
+        None,
+        order.supplier,
+        order.expected_date,
+        f"{len(order.lines)} line(s), total {order.total:.2f}, "
+        f"expected {order.expected_date.isoformat()} at {order.location}",
+        lines,
+    )
+
+
+def _q(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value else "0"
+
+
+# ---------------------------------------------------------------- costs
+
+
+@dataclass(frozen=True, slots=True)
+class CostView:
+    """Planned against actual cost of an MO. Variance = actual - planned, per part.
+
+    ``estimated`` when a planned figure rests on a last price, a standard cost or a rolled-up
+    recipe instead of a moving average; ``missing`` names ingredients with no cost at all.
+    """
+
+    number: str
+    item: str
+    quantity: Decimal
+    completed: Decimal
+    status: str
+    planned: CostSheet
+    actual: CostSheet
+    estimated: bool
+    missing: list[str]
+
+    @property
+    def variance(self) -> CostSheet:
+        return CostSheet(
+            self.actual.materials - self.planned.materials,
+            self.actual.labour - self.planned.labour,
+            self.actual.overhead - self.planned.overhead,
+        )
+
+
+def mo_costs(uows: UnitOfWorkFactory, number: str, clock: Clock = utc_now) -> CostView:
+    """Planned (ingredients at today's cost, planned hours) against actual cost of MO ``number``."""
+    with uows(read_only=True) as uow:
+        mo = uow.manufacturing.get(number)
+        items = uow.items.by_sku()
+        book = BomBook(items, uow.recipes.boms())
+        routings = uow.recipes.routings()
+        rates = {code: ws.cost_per_hour for code, ws in uow.resources.workstations().items()}
+        overhead = overhead_rules(uow)
+    rollup = CostRollup(book, routings, rates)
+    costs: dict[str, Decimal] = {}
+    estimated = False
+    missing: list[str] = []
+    for ing in mo.ingredients:
+        valued = items[ing.sku].cost_for_valuation()
+        if valued is None and items[ing.sku].is_made:
+            breakdown = rollup.cost(ing.sku)
+            valued = (breakdown.unit_cost, True)
+            missing.extend(breakdown.missing)
+        if valued is None:
+            missing.append(ing.sku)
+            continue
+        costs[ing.sku] = valued[0]
+        estimated = estimated or valued[1]
+    return CostView(
+        mo.number,
+        mo.sku,
+        mo.quantity,
+        mo.completed,
+        mo.status.value,
+        mo.planned_cost(costs, overhead),
+        mo.actual_cost(overhead, clock()),
+        estimated,
+        sorted(set(missing)),
+    )

@@ -1,0 +1,37 @@
+"""Takt's command line: ``takt --help``.
+
+The database comes from ``TAKT_DATABASE_URL`` (default: ``sqlite:///takt.db`` in the working
+folder). Every command takes ``--json``. A refused command prints what is wrong, naming the field,
+and exits with status 1; nothing is written.
+
+``stock`` holds the stock commands (set-up, listings, postings), ``orders`` customers, sales and
+purchase orders, status and costs, ``making`` manufacturing orders and shop-floor tasks;
+``output`` what they share.
+"""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from takt.cli import making, orders, stock
+
+app = typer.Typer(
+    name="takt",
+    help="Takt: production management for small and mid-size manufacturers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(stock.app)
+app.add_typer(orders.app)
+app.add_typer(making.app)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``takt`` command."""
+    os.environ.setdefault("COLUMNS", "160")
+    app()
