@@ -189,7 +189,7 @@ def snapshot(uow: UnitOfWork, skus: Sequence[str] | None = None) -> Snapshot:
         items = sorted(item_rows)
     else:
         items = sorted({d.item for d in demands} | {s.item for s in supplies} | set(wanted))
-        item_rows = {s: uow.items.get(s) for s in items}
+        item_rows = uow.items.many(items)
     return Snapshot(
         on_hand=uow.stock.on_hand(items),
         demands=demands,

@@ -16,7 +16,7 @@ from takt.app.stock import Clock, Posted, post_moves, utc_now
 from takt.domain.bom import BomBook
 from takt.domain.errors import DomainError
 from takt.domain.ledger import LedgerEntry, Move, Reason, StockKey
-from takt.domain.manufacturing import ManufacturingError, ManufacturingOrder, MOStatus, Overhead
+from takt.domain.manufacturing import ManufacturingError, ManufacturingOrder, Overhead
 from takt.domain.units import QuantityError, round_cost
 
 OVERHEAD_PCT = "costing.overhead_pct_materials"
@@ -81,9 +81,13 @@ def _plan(
 
 
 def create_mo(cmd: NewMO, uow: UnitOfWork, clock: Clock = utc_now) -> ManufacturingOrder:
+    """A make-to-stock MO at the end of the Make list, or at ``cmd.rank`` (the rest move down)."""
     with uow:
-        mo = _plan(uow, cmd.sku, cmd.quantity, cmd.due_date, cmd.location, cmd.rank, clock)
+        mo = _plan(uow, cmd.sku, cmd.quantity, cmd.due_date, cmd.location, None, clock)
         uow.manufacturing.add(mo)
+        if cmd.rank is not None:
+            _move(uow, mo.number, cmd.rank)
+            mo.rank = cmd.rank
         uow.commit()
         return mo
 
@@ -116,19 +120,26 @@ def create_mo_for_sales_line(
 
 def rank_mo(number: str, position: int, uow: UnitOfWork) -> list[str]:
     """Moves an open MO to ``position`` (1 = first) on the Make list; returns the new order."""
-    if position < 1:
-        raise DomainError(f"position must be 1 or more, got {position}", field="position")
     with uow:
         mo = uow.manufacturing.get(number, lock=True)
         mo.set_rank(position)  # refuses a done or cancelled order
-        open_numbers = [
-            m.number for m in uow.manufacturing.orders([s.value for s in MOStatus if s.is_open])
-        ]
-        open_numbers.remove(number)
-        open_numbers.insert(min(position, len(open_numbers) + 1) - 1, number)
-        uow.manufacturing.set_ranks({n: i for i, n in enumerate(open_numbers, start=1)})
+        order = _move(uow, number, position)
         uow.commit()
-        return open_numbers
+        return order
+
+
+def _move(uow: UnitOfWork, number: str, position: int) -> list[str]:
+    """Puts ``number`` at ``position`` among the open MOs; renumbers only the ranks that change."""
+    if position < 1:
+        raise DomainError(f"position must be 1 or more, got {position}", field="position")
+    ranked = uow.manufacturing.open_ranks()
+    numbers = [n for n, _ in ranked if n != number]
+    numbers.insert(min(position, len(numbers) + 1) - 1, number)
+    current = dict(ranked)
+    changed = {n: i for i, n in enumerate(numbers, start=1) if current.get(n) != i}
+    if changed:
+        uow.manufacturing.set_ranks(changed)
+    return numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +233,7 @@ def _consumption_moves(
     batches: dict[str, str],
 ) -> list[Move]:
     """Consumption moves at the MO's location; batch-tracked ingredients oldest batch first."""
-    items = uow.items.by_sku()
+    items = uow.items.many(list(consumption))
     moves: list[Move] = []
     for sku, qty in sorted(consumption.items()):
         if not items[sku].batch_tracked:

@@ -98,14 +98,11 @@ def mo_new(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a make-to-stock MO: ingredients from the BOM, tasks from the routing."""
-    cmd = mfg.NewMO(sku, parse_quantity(quantity), parse_date(due, "due"), location)
     position = parse_int(rank, "rank") if rank is not None else None
+    cmd = mfg.NewMO(sku, parse_quantity(quantity), parse_date(due, "due"), location, position)
     takt = open_takt()
     try:
         mo = mfg.create_mo(cmd, takt.uows())
-        if position is not None:
-            # Created last, then moved: the orders from ``position`` on shift down by one.
-            mfg.rank_mo(mo.number, position, takt.uows())
     finally:
         takt.close()
     show_order(mo.number, as_json)

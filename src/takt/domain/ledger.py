@@ -183,7 +183,8 @@ def post(
                         move.key, sign * quantity, unit_cost, move.reason, document, note, user, at
                     )
                 )
-    result.balances = {k: v for k, v in running.items() if k in {m.key for m in moves}}
+    moved = {m.key for m in moves}
+    result.balances = {k: v for k, v in running.items() if k in moved}
     return result
 
 

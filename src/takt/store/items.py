@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -84,6 +85,20 @@ class SqlItemRepository:
 
     def by_sku(self) -> dict[str, Item]:
         return {i.sku: i for i in self.list()}
+
+    def many(self, skus: Sequence[str]) -> dict[str, Item]:
+        """The items ``skus`` in one query; raises ``NotFound`` naming the first unknown SKU."""
+        wanted = sorted(set(skus))
+        found = {
+            i.sku: i
+            for i in map(
+                item_from_row, self.session.execute(item_select().where(items.c.sku.in_(wanted)))
+            )
+        }
+        for sku in wanted:
+            if sku not in found:
+                raise NotFound(f"unknown SKU {sku!r}", field="sku")
+        return found
 
     def add(self, item: Item) -> Item:
         if self.find(item.sku) is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
@@ -12,6 +13,7 @@ from takt.app.ports import MadeToOrderLink, OpenIngredient, OpenOutput
 from takt.domain.errors import NotFound
 from takt.domain.manufacturing import Ingredient, ManufacturingOrder, MOStatus
 from takt.domain.tasks import Task, TaskEvent, TaskEventKind, TaskStatus
+from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.tables import (
     items,
@@ -39,6 +41,8 @@ class SqlManufacturingRepository:
     def __init__(self, session: Session, lookups: Lookups) -> None:
         self.session = session
         self.lookups = lookups
+        self.tracker = RowTracker()
+        self._events_stored: dict[int, int] = {}
 
     def next_rank(self) -> int:
         top = self.session.execute(
@@ -91,29 +95,29 @@ class SqlManufacturingRepository:
         self._save_children(mo)
 
     def _save_children(self, mo: ManufacturingOrder) -> None:
-        item_ids = self.lookups.ids_of(items, [i.sku for i in mo.ingredients], "SKU", "sku")
+        """Writes new and changed ingredients and tasks, and the tasks' new events."""
         kept = [i.id for i in mo.ingredients if i.id is not None]
         self.session.execute(
             delete(mo_ingredients).where(
                 mo_ingredients.c.mo_id == mo.id, mo_ingredients.c.id.not_in(kept)
             )
         )
-        for ing in mo.ingredients:
-            values = {
-                "planned": ing.planned,
-                "consumed": ing.consumed,
-                "consumed_cost": ing.consumed_cost,
-            }
-            if ing.id is None:
-                ing.id = self.session.execute(
-                    insert(mo_ingredients)
-                    .values(mo_id=mo.id, item_id=item_ids[ing.sku], **values)
-                    .returning(mo_ingredients.c.id)
-                ).scalar_one()
-            else:
-                self.session.execute(
-                    update(mo_ingredients).where(mo_ingredients.c.id == ing.id).values(**values)
-                )
+        new = [i for i in mo.ingredients if i.id is None]
+        item_ids = self.lookups.ids_of(items, [i.sku for i in new], "SKU", "sku")
+        for ing in new:
+            values = _ingredient_values(ing)
+            ing.id = self.session.execute(
+                insert(mo_ingredients)
+                .values(mo_id=mo.id, item_id=item_ids[ing.sku], **values)
+                .returning(mo_ingredients.c.id)
+            ).scalar_one()
+            self.tracker.seen(mo_ingredients, ing.id, values)
+        self.tracker.update_changed(
+            self.session,
+            mo_ingredients,
+            [(i.id, _ingredient_values(i)) for i in mo.ingredients if i.id is not None],
+        )
+
         ws_ids = self.lookups.ids_of(
             workstations, [t.workstation for t in mo.tasks], "workstation", "workstation"
         )
@@ -124,8 +128,9 @@ class SqlManufacturingRepository:
         self.session.execute(
             delete(mo_tasks).where(mo_tasks.c.mo_id == mo.id, mo_tasks.c.id.not_in(kept_tasks))
         )
-        for task in mo.tasks:
-            task_values: dict[str, object] = {
+
+        def task_values(task: Task) -> dict[str, object]:
+            return {
                 "name": task.name,
                 "workstation_id": ws_ids[task.workstation],
                 "planned_minutes": task.planned_minutes,
@@ -136,37 +141,36 @@ class SqlManufacturingRepository:
                 "scrap": task.scrap,
                 "blocked_reason": task.blocked_reason,
             }
+
+        for task in mo.tasks:
             if task.id is None:
+                row = task_values(task)
                 task.id = self.session.execute(
                     insert(mo_tasks)
-                    .values(mo_id=mo.id, sequence=task.sequence, **task_values)
+                    .values(mo_id=mo.id, sequence=task.sequence, **row)
                     .returning(mo_tasks.c.id)
                 ).scalar_one()
-                stored_events = 0
-            else:
-                self.session.execute(
-                    update(mo_tasks).where(mo_tasks.c.id == task.id).values(**task_values)
-                )
-                stored_events = self.session.execute(
-                    select(func.count())
-                    .select_from(task_events)
-                    .where(task_events.c.task_id == task.id)
-                ).scalar_one()
-            new_events = task.events[stored_events:]
-            if new_events:
-                self.session.execute(
-                    insert(task_events),
-                    [
-                        {
-                            "task_id": task.id,
-                            "kind": e.kind.value,
-                            "at": e.at,
-                            "user_name": e.user,
-                            "note": e.note,
-                        }
-                        for e in new_events
-                    ],
-                )
+                self.tracker.seen(mo_tasks, task.id, row)
+        self.tracker.update_changed(
+            self.session,
+            mo_tasks,
+            [(t.id, task_values(t)) for t in mo.tasks if t.id is not None],
+        )
+        events = [
+            {
+                "task_id": task.id,
+                "kind": e.kind.value,
+                "at": e.at,
+                "user_name": e.user,
+                "note": e.note,
+            }
+            for task in mo.tasks
+            for e in task.events[self._events_stored.get(task.id or 0, 0) :]
+        ]
+        if events:
+            self.session.execute(insert(task_events), events)
+        for task in mo.tasks:
+            self._events_stored[task.id or 0] = len(task.events)
 
     def get(self, number: str, *, lock: bool = False) -> ManufacturingOrder:
         found = self._load(manufacturing_orders.c.number == number, lock=lock)
@@ -241,9 +245,9 @@ class SqlManufacturingRepository:
             .where(mo_ingredients.c.mo_id.in_(ids))
             .order_by(mo_ingredients.c.mo_id, mo_ingredients.c.id)
         ):
-            mos[r.mo_id].ingredients.append(
-                Ingredient(r.sku, r.planned, r.consumed, r.consumed_cost, id=r.id)
-            )
+            ingredient = Ingredient(r.sku, r.planned, r.consumed, r.consumed_cost, id=r.id)
+            mos[r.mo_id].ingredients.append(ingredient)
+            self.tracker.seen(mo_ingredients, r.id, _ingredient_values(ingredient))
         tasks: dict[int, Task] = {}
         for r in self.session.execute(
             select(mo_tasks, workstations.c.code.label("ws"), operators.c.code.label("op"))
@@ -269,6 +273,21 @@ class SqlManufacturingRepository:
             )
             tasks[r.id] = task
             mos[r.mo_id].tasks.append(task)
+            self.tracker.seen(
+                mo_tasks,
+                r.id,
+                {
+                    "name": r.name,
+                    "workstation_id": r.workstation_id,
+                    "planned_minutes": r.planned_minutes,
+                    "cost_per_hour": r.cost_per_hour,
+                    "operator_id": r.operator_id,
+                    "status": r.status,
+                    "quantity_done": r.quantity_done,
+                    "scrap": r.scrap,
+                    "blocked_reason": r.blocked_reason,
+                },
+            )
         if tasks:
             for r in self.session.execute(
                 select(task_events)
@@ -278,6 +297,8 @@ class SqlManufacturingRepository:
                 tasks[r.task_id].events.append(
                     TaskEvent(TaskEventKind(r.kind), r.at, r.user_name, r.note)
                 )
+        for task_id, task in tasks.items():
+            self._events_stored[task_id] = len(task.events)
         return list(mos.values())
 
     def open_ingredients(self, skus: Sequence[str] | None = None) -> list[OpenIngredient]:
@@ -426,8 +447,21 @@ class SqlManufacturingRepository:
         ).first()
         return None if row is None else (row.id, row.fingerprint, row.created_at)
 
+    def open_ranks(self) -> list[tuple[str, int]]:
+        """(number, rank) of every open MO in Make-list order, in one light query."""
+        rows = self.session.execute(
+            select(manufacturing_orders.c.number, manufacturing_orders.c.rank)
+            .where(manufacturing_orders.c.status.in_(OPEN_STATUSES))
+            .order_by(manufacturing_orders.c.rank, manufacturing_orders.c.id)
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def set_ranks(self, ranks: dict[str, int]) -> None:
         self.session.execute(
             update(manufacturing_orders).where(manufacturing_orders.c.number == bindparam("n")),
             [{"n": number, "rank": rank} for number, rank in ranks.items()],
         )
+
+
+def _ingredient_values(ing: Ingredient) -> dict[str, Decimal]:
+    return {"planned": ing.planned, "consumed": ing.consumed, "consumed_cost": ing.consumed_cost}

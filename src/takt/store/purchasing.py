@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from takt.app.ports import OpenPurchaseLine
 from takt.domain.errors import NotFound
 from takt.domain.purchasing import PurchaseLine, PurchaseOrder, PurchaseStatus
+from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.tables import items, locations, purchase_lines, purchase_orders, suppliers
 
@@ -20,6 +22,7 @@ class SqlPurchaseRepository:
     def __init__(self, session: Session, lookups: Lookups) -> None:
         self.session = session
         self.lookups = lookups
+        self.tracker = RowTracker()
 
     def add(self, order: PurchaseOrder) -> PurchaseOrder:
         order.id = self.session.execute(
@@ -82,18 +85,18 @@ class SqlPurchaseRepository:
                 .where(purchase_lines.c.order_id.in_(list(orders)))
                 .order_by(purchase_lines.c.order_id, purchase_lines.c.line_no)
             ):
-                orders[r.order_id].lines.append(
-                    PurchaseLine(
-                        r.line_no,
-                        r.sku,
-                        r.quantity,
-                        r.unit,
-                        r.factor,
-                        r.unit_price,
-                        r.received,
-                        id=r.id,
-                    )
+                line = PurchaseLine(
+                    r.line_no,
+                    r.sku,
+                    r.quantity,
+                    r.unit,
+                    r.factor,
+                    r.unit_price,
+                    r.received,
+                    id=r.id,
                 )
+                orders[r.order_id].lines.append(line)
+                self.tracker.seen(purchase_lines, r.id, _line_values(line))
         return list(orders.values())
 
     def save(self, order: PurchaseOrder) -> None:
@@ -106,31 +109,28 @@ class SqlPurchaseRepository:
         self._save_lines(order)
 
     def _save_lines(self, order: PurchaseOrder) -> None:
-        item_ids = self.lookups.ids_of(items, [ln.sku for ln in order.lines], "SKU", "sku")
-        for line in order.lines:
-            if line.id is None:
-                line.id = self.session.execute(
-                    insert(purchase_lines)
-                    .values(
-                        order_id=order.id,
-                        line_no=line.line_no,
-                        item_id=item_ids[line.sku],
-                        quantity=line.quantity,
-                        unit=line.unit,
-                        factor=line.factor,
-                        unit_price=line.unit_price,
-                        received=line.received,
-                    )
-                    .returning(purchase_lines.c.id)
-                ).scalar_one()
-            else:
-                self.session.execute(
-                    update(purchase_lines)
-                    .where(purchase_lines.c.id == line.id)
-                    .values(
-                        quantity=line.quantity, unit_price=line.unit_price, received=line.received
-                    )
+        new = [ln for ln in order.lines if ln.id is None]
+        item_ids = self.lookups.ids_of(items, [ln.sku for ln in new], "SKU", "sku")
+        for line in new:
+            values = _line_values(line)
+            line.id = self.session.execute(
+                insert(purchase_lines)
+                .values(
+                    order_id=order.id,
+                    line_no=line.line_no,
+                    item_id=item_ids[line.sku],
+                    unit=line.unit,
+                    factor=line.factor,
+                    **values,
                 )
+                .returning(purchase_lines.c.id)
+            ).scalar_one()
+            self.tracker.seen(purchase_lines, line.id, values)
+        self.tracker.update_changed(
+            self.session,
+            purchase_lines,
+            [(ln.id, _line_values(ln)) for ln in order.lines if ln.id is not None],
+        )
 
     def open_lines(self, skus: Sequence[str] | None = None) -> list[OpenPurchaseLine]:
         """Open lines with stock still to arrive, converted to stock units, in one query."""
@@ -157,3 +157,7 @@ class SqlPurchaseRepository:
             OpenPurchaseLine(n, ln, sku, (q - r) * f, d)
             for n, ln, sku, q, r, f, d in self.session.execute(query)
         ]
+
+
+def _line_values(line: PurchaseLine) -> dict[str, Decimal]:
+    return {"quantity": line.quantity, "unit_price": line.unit_price, "received": line.received}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from takt.app.ports import OpenSalesLine
 from takt.domain.errors import NotFound
 from takt.domain.sales import SalesLine, SalesOrder, SalesStatus
+from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.tables import customers, items, sales_lines, sales_orders
 
@@ -20,6 +22,7 @@ class SqlSalesRepository:
     def __init__(self, session: Session, lookups: Lookups) -> None:
         self.session = session
         self.lookups = lookups
+        self.tracker = RowTracker()
 
     def add(self, order: SalesOrder) -> SalesOrder:
         customer_id = self.lookups.id_of(customers, order.customer, "customer", "customer")
@@ -77,17 +80,11 @@ class SqlSalesRepository:
                 .where(sales_lines.c.order_id.in_(list(orders)))
                 .order_by(sales_lines.c.order_id, sales_lines.c.line_no)
             ):
-                orders[r.order_id].lines.append(
-                    SalesLine(
-                        r.line_no,
-                        r.sku,
-                        r.quantity,
-                        r.unit_price,
-                        r.shipped,
-                        r.cost_shipped,
-                        id=r.id,
-                    )
+                line = SalesLine(
+                    r.line_no, r.sku, r.quantity, r.unit_price, r.shipped, r.cost_shipped, id=r.id
                 )
+                orders[r.order_id].lines.append(line)
+                self.tracker.seen(sales_lines, r.id, _line_values(line))
         return list(orders.values())
 
     def save(self, order: SalesOrder) -> None:
@@ -100,29 +97,23 @@ class SqlSalesRepository:
         self._save_lines(order)
 
     def _save_lines(self, order: SalesOrder) -> None:
-        item_ids = self.lookups.ids_of(items, [ln.sku for ln in order.lines], "SKU", "sku")
-        for line in order.lines:
-            values = {
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "shipped": line.shipped,
-                "cost_shipped": line.cost_shipped,
-            }
-            if line.id is None:
-                line.id = self.session.execute(
-                    insert(sales_lines)
-                    .values(
-                        order_id=order.id,
-                        line_no=line.line_no,
-                        item_id=item_ids[line.sku],
-                        **values,
-                    )
-                    .returning(sales_lines.c.id)
-                ).scalar_one()
-            else:
-                self.session.execute(
-                    update(sales_lines).where(sales_lines.c.id == line.id).values(**values)
+        new = [ln for ln in order.lines if ln.id is None]
+        item_ids = self.lookups.ids_of(items, [ln.sku for ln in new], "SKU", "sku")
+        for line in new:
+            values = _line_values(line)
+            line.id = self.session.execute(
+                insert(sales_lines)
+                .values(
+                    order_id=order.id, line_no=line.line_no, item_id=item_ids[line.sku], **values
                 )
+                .returning(sales_lines.c.id)
+            ).scalar_one()
+            self.tracker.seen(sales_lines, line.id, values)
+        self.tracker.update_changed(
+            self.session,
+            sales_lines,
+            [(ln.id, _line_values(ln)) for ln in order.lines if ln.id is not None],
+        )
 
     def line_id(self, number: str, line_no: int) -> int:
         found = self.session.execute(
@@ -163,3 +154,12 @@ class SqlSalesRepository:
         return int(
             self.session.execute(select(func.count()).select_from(sales_orders)).scalar_one()
         )
+
+
+def _line_values(line: SalesLine) -> dict[str, Decimal]:
+    return {
+        "quantity": line.quantity,
+        "unit_price": line.unit_price,
+        "shipped": line.shipped,
+        "cost_shipped": line.cost_shipped,
+    }

@@ -28,6 +28,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from takt.planning.scheduling.cpsat.hybrid import improve_makespan
 from takt.planning.scheduling.cpsat.lns import improve
 from takt.planning.scheduling.cpsat.model import Built, add_hint, build, extract, make_solver
 from takt.planning.scheduling.cpsat.objective import primary_bound
@@ -40,6 +41,7 @@ from takt.planning.scheduling.dispatch import (
 from takt.planning.scheduling.plan import Objective, Plan, objective_value
 from takt.planning.scheduling.problem import Problem
 from takt.planning.scheduling.result import SolveResult, SolveStatus
+from takt.planning.scheduling.tabu import supported
 
 
 def optimise(
@@ -53,7 +55,7 @@ def optimise(
     lns: bool | None = None,
     full_share: float = 0.5,
     step_limit: float = 2.0,
-    lns_mode: str = "cpsat",
+    lns_mode: str = "auto",
 ) -> SolveResult:
     """Minimise ``objective`` for ``problem`` within ``time_limit`` seconds.
 
@@ -82,13 +84,21 @@ def optimise(
     clash = _pin_clash(problem)
     if clash:
         return _infeasible(problem, objective, began, clash)
+    use_lns = lns if lns is not None else problem.operation_count > 400
+    if (
+        use_lns
+        and objective is Objective.MAKESPAN
+        and warm_start is not None
+        and lns_mode in ("auto", "hybrid")
+        and supported(problem)
+    ):
+        return _hybrid(problem, warm_start, began, deadline, workers, seed, reason, warm_value)
     horizon = problem.horizon
     if objective is Objective.MAKESPAN and warm_start is not None:
         horizon = min(horizon, warm_start.makespan)
     built = build(problem, objective, lower, horizon)
     if warm_start is not None:
         add_hint(built, warm_start)
-    use_lns = lns if lns is not None else problem.operation_count > 400
     share = full_share if use_lns else 1.0
     solver = make_solver(time_limit * share, workers, seed)
     status = solver.solve(built.model)
@@ -168,6 +178,34 @@ def optimise(
         reason,
         warm_value,
         steps,
+    )
+
+
+def _hybrid(
+    problem: Problem,
+    warm_start: Plan,
+    began: float,
+    deadline: float,
+    workers: int,
+    seed: int,
+    reason: str,
+    warm_value: int | None,
+) -> SolveResult:
+    """Large plain job shop, makespan: tabu search then window LNS (:mod:`.hybrid`)."""
+    found = improve_makespan(problem, warm_start, deadline, workers, seed)
+    plan = found.plan if found.plan.makespan <= warm_start.makespan else warm_start
+    value = plan.makespan
+    status = SolveStatus.OPTIMAL if value <= found.lower_bound else SolveStatus.FEASIBLE
+    return SolveResult(
+        status,
+        Objective.MAKESPAN,
+        plan,
+        value,
+        found.lower_bound,
+        time.monotonic() - began,
+        reason,
+        warm_value,
+        found.lns_steps,
     )
 
 
