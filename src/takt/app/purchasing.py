@@ -65,6 +65,50 @@ def add_purchase_line(number: str, line: PurchaseLineInput, uow: UnitOfWork) -> 
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    """``quantity`` purchase units of line ``line_no``; ``batch`` for batch-tracked items."""
+
+    line_no: int
+    quantity: Decimal
+    batch: str = ""
+    location: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveOrder:
+    """A delivery: several lines of one purchase order received together."""
+
+    number: str
+    lines: tuple[ReceiptLine, ...]
+    user: str = "system"
+
+
+def receive_order(cmd: ReceiveOrder, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
+    """Receives a delivery in one transaction: every line or none (a ledger receipt per line at
+    the line's price per stock unit, which updates the moving average)."""
+    if not cmd.lines:
+        raise DomainError("a receipt needs at least one line", field="lines")
+    with uow:
+        order = uow.purchasing.get(cmd.number, lock=True)
+        allow = uow.settings.get(ALLOW_OVER_RECEIPT, "false") == "true"
+        moves: list[Move] = []
+        prices: dict[str, Decimal] = {}
+        for part in cmd.lines:
+            line = order.line(part.line_no)
+            stock_quantity = order.receive(part.line_no, part.quantity, allow_over_receipt=allow)
+            key = StockKey(line.sku, part.location or order.location, part.batch)
+            moves.append(Move(key, stock_quantity, Reason.RECEIPT, line.stock_unit_cost))
+            prices[line.sku] = line.stock_unit_cost
+        lines = ", ".join(str(p.line_no) for p in cmd.lines)
+        posted = post_moves(uow, moves, order.number, cmd.user, f"lines {lines}", clock)
+        for sku, price in prices.items():
+            uow.items.set_last_purchase_price(sku, price)
+        uow.purchasing.save(order)
+        uow.commit()
+        return posted
+
+
+@dataclass(frozen=True, slots=True)
 class ReceivePurchase:
     """``quantity`` is in the line's purchase unit; ``batch`` for batch-tracked items."""
 
@@ -77,23 +121,9 @@ class ReceivePurchase:
 
 
 def receive_purchase(cmd: ReceivePurchase, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
-    """Receives part or all of a line: a ledger receipt at the line's price per stock unit."""
-    with uow:
-        order = uow.purchasing.get(cmd.number, lock=True)
-        allow = uow.settings.get(ALLOW_OVER_RECEIPT, "false") == "true"
-        line = order.line(cmd.line_no)
-        stock_quantity = order.receive(cmd.line_no, cmd.quantity, allow_over_receipt=allow)
-        move = Move(
-            StockKey(line.sku, cmd.location or order.location, cmd.batch),
-            stock_quantity,
-            Reason.RECEIPT,
-            line.stock_unit_cost,
-        )
-        posted = post_moves(uow, [move], order.number, cmd.user, f"line {line.line_no}", clock)
-        uow.items.set_last_purchase_price(line.sku, line.stock_unit_cost)
-        uow.purchasing.save(order)
-        uow.commit()
-        return posted
+    """Receives part or all of one line."""
+    line = ReceiptLine(cmd.line_no, cmd.quantity, cmd.batch, cmd.location)
+    return receive_order(ReceiveOrder(cmd.number, (line,), cmd.user), uow, clock)
 
 
 def cancel_purchase_order(number: str, uow: UnitOfWork) -> PurchaseOrder:

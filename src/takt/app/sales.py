@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from takt.app.availability import allocation, sales_ref
+from takt.app.availability import LineStatus, allocation, sales_ref
 from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, Posted, post_moves, utc_now
+from takt.domain.allocation import LineAllocation
+from takt.domain.errors import DomainError
 from takt.domain.ledger import Move, Reason, StockKey
 from takt.domain.partners import Customer
 from takt.domain.sales import SalesError, SalesOrder, SalesStatus
-from takt.domain.units import round_cost
 
 
 def add_customer(customer: Customer, uow: UnitOfWork) -> Customer:
@@ -72,6 +73,80 @@ def confirm_sales_order(number: str, uow: UnitOfWork) -> SalesOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class ShipLine:
+    """``quantity`` of line ``line_no`` from ``location`` (``batch`` for batch-tracked items)."""
+
+    line_no: int
+    quantity: Decimal
+    location: str = "MAIN"
+    batch: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ShipOrder:
+    """A delivery: several lines of one sales order shipped together."""
+
+    number: str
+    lines: tuple[ShipLine, ...]
+    user: str = "system"
+
+
+def ship_order(cmd: ShipOrder, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
+    """Ships a delivery in one transaction: each line only what allocation gives it from stock,
+    at the cost of the moment (moving average, or FIFO layers); every line or none.
+
+    The items are locked before allocating, so two shipments competing for the last units are
+    decided one after the other: the second sees the first's result.
+    """
+    if not cmd.lines:
+        raise DomainError("a shipment needs at least one line", field="lines")
+    with uow:
+        order = uow.sales.get(cmd.number, lock=True)
+        lines = [order.line(part.line_no) for part in cmd.lines]
+        skus = sorted({line.sku for line in lines})
+        uow.stock.lock_items(skus)
+        allocated = allocation(uow, skus).lines
+        wanted: dict[int, Decimal] = {}
+        for part, line in zip(cmd.lines, lines, strict=True):
+            wanted[line.line_no] = wanted.get(line.line_no, Decimal(0)) + part.quantity
+            status = allocated.get(sales_ref(order.number, line.line_no))
+            why = order.can_ship(
+                line.line_no, wanted[line.line_no], status.from_stock if status else Decimal(0)
+            )
+            if why is not None:
+                raise SalesError(why, field="quantity")
+        moves = [
+            Move(StockKey(line.sku, part.location, part.batch), -part.quantity, Reason.SHIPMENT)
+            for part, line in zip(cmd.lines, lines, strict=True)
+        ]
+        numbers = ", ".join(str(p.line_no) for p in cmd.lines)
+        posted = post_moves(uow, moves, order.number, cmd.user, f"lines {numbers}", clock)
+        for index, (part, line) in enumerate(zip(cmd.lines, lines, strict=True)):
+            status = allocated.get(sales_ref(order.number, line.line_no))
+            order.ship(
+                line.line_no,
+                part.quantity,
+                status.from_stock if status else Decimal(0),
+                posted.value_of(index),
+            )
+            if status is not None:
+                # What this line just took no longer counts as allocated for its next part.
+                allocated[sales_ref(order.number, line.line_no)] = replace(
+                    status, allocation=_less(status, part.quantity)
+                )
+        uow.sales.save(order)
+        uow.commit()
+        return posted
+
+
+def _less(status: LineStatus, quantity: Decimal) -> LineAllocation | None:
+    alloc = status.allocation
+    if alloc is None:
+        return None
+    return replace(alloc, from_stock=alloc.from_stock - quantity)
+
+
+@dataclass(frozen=True, slots=True)
 class Ship:
     """Ship ``quantity`` of a line from ``location`` (``batch`` for a batch-tracked item)."""
 
@@ -84,29 +159,9 @@ class Ship:
 
 
 def ship(cmd: Ship, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
-    """Ships part of a line: only what allocation gives it from stock, at the average cost now.
-
-    The item row is locked before allocating, so two shipments competing for the last units
-    are decided one after the other: the second sees the first's result.
-    """
-    with uow:
-        order = uow.sales.get(cmd.number, lock=True)
-        line = order.line(cmd.line_no)
-        uow.stock.lock_items([line.sku])
-        allocated = Decimal(0)
-        status = allocation(uow, [line.sku]).lines.get(sales_ref(order.number, line.line_no))
-        if status is not None:
-            allocated = status.from_stock
-        why = order.can_ship(line.line_no, cmd.quantity, allocated)
-        if why is not None:
-            raise SalesError(why, field="quantity")
-        move = Move(StockKey(line.sku, cmd.location, cmd.batch), -cmd.quantity, Reason.SHIPMENT)
-        posted = post_moves(uow, [move], order.number, cmd.user, f"line {line.line_no}", clock)
-        cost = round_cost(sum((-e.quantity * e.unit_cost for e in posted.entries), Decimal(0)))
-        order.ship(line.line_no, cmd.quantity, allocated, cost)
-        uow.sales.save(order)
-        uow.commit()
-        return posted
+    """Ships part of one line (see ``ship_order``)."""
+    part = ShipLine(cmd.line_no, cmd.quantity, cmd.location, cmd.batch)
+    return ship_order(ShipOrder(cmd.number, (part,), cmd.user), uow, clock)
 
 
 def cancel_sales_order(number: str, uow: UnitOfWork) -> SalesOrder:

@@ -23,7 +23,7 @@ from takt.domain.ledger import (
     stocktake_move,
     transfer_moves,
 )
-from takt.domain.units import QuantityError
+from takt.domain.units import QuantityError, round_cost
 from takt.domain.valuation import Valuation
 
 DEFAULT_LOCATION = "MAIN"
@@ -99,6 +99,20 @@ class Posted:
 
     document: str
     entries: tuple[LedgerEntry, ...]
+    sources: tuple[int, ...] = ()
+
+    def value_of(self, move: int) -> Decimal:
+        """What move ``move`` of the posting took out of stock, at the ledger's costs."""
+        return round_cost(
+            sum(
+                (
+                    -e.quantity * e.unit_cost
+                    for e, m in zip(self.entries, self.sources, strict=True)
+                    if m == move
+                ),
+                Decimal(0),
+            )
+        )
 
 
 def receive(cmd: Receive, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
@@ -185,7 +199,7 @@ def post_moves(
         layers=layers,
     )
     uow.stock.apply(result)
-    return Posted(document, tuple(result.entries))
+    return Posted(document, tuple(result.entries), tuple(result.sources))
 
 
 def _positive(value: Decimal, field: str) -> None:

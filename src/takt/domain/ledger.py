@@ -119,6 +119,8 @@ class PostingResult:
     balances: dict[StockKey, Decimal] = field(default_factory=dict)
     costs: dict[str, ItemCost] = field(default_factory=dict)
     layers: dict[str, list[CostLayer]] = field(default_factory=dict)
+    sources: list[int] = field(default_factory=list)
+    """For each entry, the index of the move it came from (a FIFO outflow may need several)."""
 
 
 def post(
@@ -157,7 +159,7 @@ def post(
             ]
     running = dict(balances)
     with localcontext(_EXACT):
-        for move in moves:
+        for index, move in enumerate(moves):
             item = items[move.key.item]
             _check_move(move, item)
             cost = result.costs[item.sku]
@@ -183,6 +185,7 @@ def post(
                         move.key, sign * quantity, unit_cost, move.reason, document, note, user, at
                     )
                 )
+                result.sources.append(index)
     moved = {m.key for m in moves}
     result.balances = {k: v for k, v in running.items() if k in moved}
     return result
