@@ -87,6 +87,7 @@ def run_one(
         workers=args.workers,
         seed=args.seed,
         lns=None if args.lns == "auto" else args.lns == "on",
+        lns_mode=args.lns_mode,
     )
     seconds = round(time.monotonic() - began, 2)
     plan = result.plan
@@ -149,6 +150,12 @@ def main(kind: str, argv: list[str] | None = None) -> int:
         choices=["auto", "on", "off"],
         default="auto",
         help="large-neighbourhood search after the full solve (default: by size)",
+    )
+    parser.add_argument(
+        "--lns-mode",
+        choices=["auto", "hybrid", "cpsat", "steps"],
+        default="auto",
+        help="how LNS runs: auto = tabu search and window LNS for makespan on plain job shops",
     )
     args = parser.parse_args(argv)
     names = list(args.instances) + (SETS[kind][args.set] if args.set else [])

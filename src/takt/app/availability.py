@@ -33,6 +33,7 @@ from takt.domain.allocation import (
     Supply,
     SupplyKind,
     allocate,
+    collector_paused,
     worst,
 )
 from takt.domain.availability import ItemFigures, stock_figures
@@ -57,7 +58,7 @@ class MadeToOrder:
     finish: date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineStatus:
     """A line's allocation plus, for a sales line made to order, the MO making it."""
 
@@ -74,6 +75,8 @@ class LineStatus:
 
     @property
     def status(self) -> Status:
+        if self.made_to_order is None:
+            return self.allocation.status if self.allocation else Status.GREEN
         parts = [self.allocation.status] if self.allocation else []
         if self.made_to_order is not None:
             on_time = self.made_to_order.finish <= self.need_date
@@ -232,6 +235,12 @@ class Allocation:
 
 def allocation(uow: UnitOfWork, skus: Sequence[str] | None = None) -> Allocation:
     """Allocates the items ``skus`` (all when None) as things stand in this unit of work."""
+    # One object per line and no reference cycles: collections would find nothing to free.
+    with collector_paused():
+        return _allocation(uow, skus)
+
+
+def _allocation(uow: UnitOfWork, skus: Sequence[str] | None) -> Allocation:
     snap = snapshot(uow, skus)
     result = allocate(snap.on_hand, snap.supplies, snap.demands)
     lines: dict[str, LineStatus] = {}

@@ -283,7 +283,7 @@ def allocate(
             queue.append(supply)
 
     result: dict[str, LineAllocation] = {}
-    with localcontext(_EXACT), _collector_paused():
+    with localcontext(_EXACT), collector_paused():
         for item in sorted(sales.keys() | ingredients.keys()):
             order = _priority_order(
                 sorted(ingredients.get(item, ()), key=_RANK_ORDER),
@@ -297,7 +297,7 @@ def allocate(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pauses CPython's cyclic garbage collector for the block, if it is running.
 
     ``allocate`` creates one object per line and no reference cycles, so a collection during the

@@ -19,6 +19,11 @@ from takt.domain.units import QUANTITY_PLACES, normalize
 _SCALE = 10**QUANTITY_PLACES
 
 
+def from_micro(value: int) -> Decimal:
+    """A stored integer count of millionths as a Decimal (not normalised: cheap in bulk reads)."""
+    return Decimal(value).scaleb(-QUANTITY_PLACES)
+
+
 class Micro(TypeDecorator[Decimal]):
     """A Decimal with at most six places, stored as an integer count of millionths."""
 
