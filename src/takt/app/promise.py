@@ -22,6 +22,7 @@ from takt.domain.allocation import Demand, DemandKind, allocate
 from takt.domain.bom import BomBook, fraction_to_quantity
 from takt.domain.errors import DomainError
 from takt.domain.units import QuantityError
+from takt.planning.scheduling.calendar import Availability
 from takt.planning.scheduling.dispatch import dispatch
 from takt.planning.scheduling.problem import Job, Mode, Operation, Problem
 
@@ -196,11 +197,22 @@ def _schedule(model: Model, jobs: list[Job], today: date) -> tuple[date, str]:
     done = plan.completion(top)
     finish = model.at(done).astimezone(model.zone)
     row = plan.assignments[top]
-    first = row[0]
-    waited = first.start - problem.jobs[top].release
-    station = problem.resources[first.resource].id
-    if waited > 24 * 60:
-        binding = f"capacity: {station} is booked until {model.at(first.start).astimezone(model.zone):%Y-%m-%d %H:%M}"
+    # Where did the new order wait longest for a workstation? That is what capacity costs it.
+    ready = problem.jobs[top].release
+    longest, where = 0, row[0]
+    for a in row:
+        # Nights and weekends are not capacity: measure from the first working minute.
+        working = Availability.of(problem.resources[a.resource], problem.horizon).next_working(
+            ready
+        )
+        waited = a.start - (working if working is not None else ready)
+        if waited > longest:
+            longest, where = waited, a
+        ready = a.end
+    if longest > 60:
+        station = problem.resources[where.resource].id
+        until = model.at(where.start).astimezone(model.zone)
+        binding = f"capacity: {station} is booked until {until:%Y-%m-%d %H:%M}"
     else:
         stations = ", ".join(dict.fromkeys(problem.resources[a.resource].id for a in row))
         binding = f"production time on {stations}"

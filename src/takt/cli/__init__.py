@@ -5,7 +5,8 @@ folder). Every command takes ``--json``. A refused command prints what is wrong,
 and exits with status 1; nothing is written.
 
 ``stock`` holds the stock commands (set-up, listings, postings), ``orders`` customers, sales and
-purchase orders, status and costs, ``making`` manufacturing orders and shop-floor tasks;
+purchase orders, status and costs, ``making`` manufacturing orders and shop-floor tasks, ``planning`` the schedule and promise
+dates;
 ``output`` what they share.
 """
 
@@ -15,7 +16,7 @@ import os
 
 import typer
 
-from takt.cli import making, orders, stock
+from takt.cli import making, orders, planning, stock
 
 app = typer.Typer(
     name="takt",
@@ -27,6 +28,7 @@ app = typer.Typer(
 app.add_typer(stock.app)
 app.add_typer(orders.app)
 app.add_typer(making.app)
+app.add_typer(planning.app)
 
 __all__ = ["app", "main"]
 
