@@ -375,3 +375,17 @@ def test_unknown_references_are_named(shop: Takt) -> None:
         mfg.complete(mfg.Complete("MO-9", D("1")), shop.uows())
     with pytest.raises(DomainError, match="unknown customer 'NOBODY'"):
         sales.create_sales_order(sales.NewSalesOrder("NOBODY", FRI), shop.uows())
+
+
+def test_sub_assembly_orders_cover_only_the_shortfall(shop: Takt, clock: Clock) -> None:
+    stock.receive(stock.Receive("LEG", D("5"), D("5")), shop.uows())
+    table = mfg.create_mo(mfg.NewMO("TABLE", D("2"), FRI), shop.uows(), clock)  # needs 8.4 legs, 2 tops
+    subs = mfg.create_sub_assembly_mos(table.number, shop.uows(), clock)
+    assert sorted((m.sku, m.quantity, m.due_date) for m in subs) == [
+        ("LEG", D("3.4"), FRI),
+        ("TOP", D("2"), FRI),
+    ]
+    with shop.uows(read_only=True) as uow:
+        ranks = [n for n, _ in uow.manufacturing.open_ranks()]
+    assert ranks.index(table.number) == 2  # the sub-assemblies come first on the Make list
+    assert mfg.create_sub_assembly_mos(table.number, shop.uows(), clock) == []

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from takt.app.availability import allocation, ingredient_ref
 from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, Posted, post_moves, utc_now
 from takt.domain.bom import BomBook
@@ -298,3 +299,36 @@ def cancel_mo(number: str, uow: UnitOfWork) -> ManufacturingOrder:
         uow.manufacturing.save(mo)
         uow.commit()
         return mo
+
+
+def create_sub_assembly_mos(
+    number: str, uow: UnitOfWork, clock: Clock = utc_now
+) -> list[ManufacturingOrder]:
+    """MOs for the made ingredients of ``number`` that stock and open orders do not cover.
+
+    Only the shortfall is made (not the whole requirement, as a blind BOM explosion would), due
+    on the day the parent needs it (its planned start, else its due date), ranked just ahead of
+    the parent on the Make list. Running it twice creates nothing new the second time.
+    """
+    with uow:
+        parent = uow.manufacturing.get(number, lock=True)
+        if not parent.status.is_open:
+            raise ManufacturingError(f"{parent.number} is {parent.status}", field="order")
+        book = BomBook(uow.items.by_sku(), uow.recipes.boms())
+        made = [i for i in parent.ingredients if book.bom_of(i.sku) is not None and i.remaining > 0]
+        if not made:
+            return []
+        lines = allocation(uow, [i.sku for i in made]).lines
+        need_by = parent.planned_start.date() if parent.planned_start else parent.due_date
+        created: list[ManufacturingOrder] = []
+        for ing in made:
+            line = lines.get(ingredient_ref(parent.number, ing.sku))
+            short = line.allocation.short if line is not None and line.allocation else Decimal(0)
+            if short <= 0:
+                continue
+            mo = _plan(uow, ing.sku, short, need_by, parent.location, None, clock)
+            uow.manufacturing.add(mo)
+            _move(uow, mo.number, max(parent.rank, 1))
+            created.append(mo)
+        uow.commit()
+        return created

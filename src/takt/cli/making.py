@@ -122,6 +122,24 @@ def mo_rank(mo: str, position: str, as_json: JsonOpt = False) -> None:
     _show_make_list(rows, as_json)
 
 
+@mo_app.command("subs")
+@handles_errors
+def mo_subs(mo: str, as_json: JsonOpt = False) -> None:
+    """Create MOs for the made ingredients of MO that stock and open orders do not cover."""
+    takt = open_takt()
+    try:
+        created = mfg.create_sub_assembly_mos(mo, takt.uows())
+    finally:
+        takt.close()
+    if as_json:
+        print_json([{"number": m.number, "sku": m.sku, "quantity": m.quantity} for m in created])
+        return
+    if not created:
+        say(f"Every made ingredient of {mo} is covered: nothing to create.")
+    for m in created:
+        say(f"{m.number}: make {m.quantity} {m.sku} by {m.due_date.isoformat()}")
+
+
 @mo_app.command("issue", context_settings=SIGNED_ARGS)
 @handles_errors
 def mo_issue(

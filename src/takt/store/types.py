@@ -20,8 +20,8 @@ _SCALE = 10**QUANTITY_PLACES
 
 
 def from_micro(value: int) -> Decimal:
-    """A stored integer count of millionths as a Decimal (not normalised: cheap in bulk reads)."""
-    return Decimal(value).scaleb(-QUANTITY_PLACES)
+    """A stored integer count of millionths as a Decimal, for bulk reads that skip the type."""
+    return normalize(Decimal(value).scaleb(-QUANTITY_PLACES))
 
 
 class Micro(TypeDecorator[Decimal]):
