@@ -12,19 +12,13 @@ and sales orders of ``--lines`` lines, everything in stock) and times:
 
 - ``complete_mo``: ``takt.app.manufacturing.complete`` of an MO with 300 ingredient lines (one
   transaction: 300 consumptions and the output);
-- ``receive_po_line`` / ``receive_po``: ``takt.app.purchasing.receive_purchase`` receives one line
-  per call (its own transaction), so a whole 300-line receipt is 300 calls; ``receive_po_line``
-  is the median call, ``receive_po`` the sum over the document (below full scale only
-  ``--line-calls`` calls, 30 by default, are timed and the sum extrapolated: ``extrapolated``);
-- ``ship_so_line`` / ``ship_so``: the same for ``takt.app.sales.ship``;
-- ``receive_po_one_transaction`` and ``ship_so_one_transaction``: what a whole-document use case
-  would cost with today's repositories and domain objects: the same steps as the per-line use
-  case, for every line, in one unit of work with one ``post_moves`` (a sketch in this file, not a
-  use case of the app).
+- ``receive_po``: ``takt.app.purchasing.receive_order`` of a whole 300-line delivery (one
+  transaction); ``receive_po_line``: ``receive_purchase`` of one line of a 300-line order;
+- ``ship_so`` / ``ship_so_line``: the same for ``takt.app.sales.ship_order`` and ``ship``.
 
 All-or-nothing: ``complete`` of an MO with one of its 300 ingredients short, a per-line receipt
-over the quantity still expected, a shipment of more than allocation gives, and both one-
-transaction sketches with a bad last line must raise and leave the ledger, balances, orders,
+over the quantity still expected, a shipment of more than allocation gives, and both whole
+documents with a bad last line must raise and leave the ledger, balances, orders,
 item costs and document counters exactly as they were; each check prints ``all_or_nothing``.
 The issue's target is < 0.2 s per document. Prints one JSON line per figure; a database that
 cannot be reached prints a line with ``skipped``.
@@ -60,23 +54,31 @@ from bench._orderbook import (
     sqlite_database,
 )
 from takt.app import catalog
-from takt.app.availability import allocation, sales_ref
 from takt.app.manufacturing import Complete, NewMO, complete, create_mo, set_ingredient
 from takt.app.purchasing import (
     NewPurchaseOrder,
     PurchaseLineInput,
+    ReceiptLine,
+    ReceiveOrder,
     ReceivePurchase,
     create_purchase_order,
+    receive_order,
     receive_purchase,
 )
-from takt.app.sales import NewSalesOrder, SalesLineInput, Ship, create_sales_order, ship
-from takt.app.stock import post_moves, utc_now
+from takt.app.sales import (
+    NewSalesOrder,
+    SalesLineInput,
+    Ship,
+    ShipLine,
+    ShipOrder,
+    create_sales_order,
+    ship,
+    ship_order,
+)
 from takt.config import Settings, Takt, bootstrap
 from takt.domain.bom import Bom, BomLine
 from takt.domain.errors import DomainError
 from takt.domain.items import Item, ItemKind
-from takt.domain.ledger import Move, Reason, StockKey
-from takt.domain.sales import SalesError
 
 TARGET_S = 0.2
 KIT = "DOC-KIT"
@@ -164,47 +166,29 @@ def ship_line(takt: Takt, number: str, line_no: int, quantity: Decimal) -> None:
 
 
 def receive_whole_po(takt: Takt, number: str, last_extra: Decimal = Decimal(0)) -> None:
-    """Sketch of a whole-order receipt: ``receive_purchase``'s steps for every line, one commit."""
-    with takt.uows() as uow:
-        order = uow.purchasing.get(number, lock=True)
-        moves = []
-        for n, line in enumerate(order.lines):
-            extra = last_extra if n == len(order.lines) - 1 else Decimal(0)
-            quantity = order.receive(line.line_no, line.remaining + extra)
-            key = StockKey(line.sku, order.location)
-            moves.append(Move(key, quantity, Reason.RECEIPT, line.stock_unit_cost))
-        post_moves(uow, moves, order.number, "bench", "whole order", utc_now)
-        for line in order.lines:
-            uow.items.set_last_purchase_price(line.sku, line.stock_unit_cost)
-        uow.purchasing.save(order)
-        uow.commit()
+    """The whole order received in one delivery (``receive_order``: one transaction)."""
+    with takt.uows(read_only=True) as uow:
+        order = uow.purchasing.get(number)
+    parts = tuple(
+        ReceiptLine(line.line_no, line.remaining + (last_extra if n == len(order.lines) - 1 else 0))
+        for n, line in enumerate(order.lines)
+    )
+    receive_order(ReceiveOrder(number, parts, "bench"), takt.uows())
 
 
 def ship_whole_so(takt: Takt, number: str, last_extra: Decimal = Decimal(0)) -> None:
-    """Sketch of a whole-order shipment: ``ship``'s steps for every line, one commit."""
-    with takt.uows() as uow:
-        order = uow.sales.get(number, lock=True)
-        skus = [line.sku for line in order.lines]
-        uow.stock.lock_items(skus)
-        result = allocation(uow, skus)
-        plan = []
-        for n, line in enumerate(order.lines):
-            status = result.lines.get(sales_ref(order.number, line.line_no))
-            allocated = status.from_stock if status is not None else Decimal(0)
-            quantity = line.remaining + (last_extra if n == len(order.lines) - 1 else 0)
-            why = order.can_ship(line.line_no, quantity, allocated)
-            if why is not None:
-                raise SalesError(why, field="quantity")
-            plan.append((line, quantity, allocated))
-        moves = [
-            Move(StockKey(line.sku, LOCATION), -quantity, Reason.SHIPMENT)
-            for line, quantity, _ in plan
-        ]
-        posted = post_moves(uow, moves, order.number, "bench", "whole order", utc_now)
-        for (line, quantity, allocated), entry in zip(plan, posted.entries, strict=True):
-            order.ship(line.line_no, quantity, allocated, entry.unit_cost)
-        uow.sales.save(order)
-        uow.commit()
+    """The whole order shipped in one delivery (``ship_order``: one transaction)."""
+    with takt.uows(read_only=True) as uow:
+        order = uow.sales.get(number)
+    parts = tuple(
+        ShipLine(
+            line.line_no,
+            line.remaining + (last_extra if n == len(order.lines) - 1 else 0),
+            LOCATION,
+        )
+        for n, line in enumerate(order.lines)
+    )
+    ship_order(ShipOrder(number, parts, "bench"), takt.uows())
 
 
 def laps_of(calls: list[Callable[[], object]]) -> list[float]:
@@ -286,19 +270,11 @@ def run_database(
             line_laps,
             what="receive_purchase() of one line (the use case receives one line per call)",
         )
-        emit_case(
-            "receive_po",
-            [sum(line_laps) * lines / calls],
-            what=f"a {lines}-line PO received through {lines} receive_purchase() calls",
-            transactions=lines,
-            timed_calls=calls,
-            extrapolated=calls < lines,
-        )
         pos = [docs.po() for _ in range(repeat)]
         emit_case(
-            "receive_po_one_transaction",
+            "receive_po",
             laps_of([partial(receive_whole_po, takt, n) for n in pos]),
-            what="sketch: receive_purchase's steps for every line in one unit of work",
+            what=f"receive_order() of a {lines}-line PO, one transaction",
         )
 
         so = docs.so()
@@ -310,19 +286,11 @@ def run_database(
             ship_laps,
             what="ship() of one line (the use case ships one line per call)",
         )
-        emit_case(
-            "ship_so",
-            [sum(ship_laps) * lines / calls],
-            what=f"a {lines}-line sales order shipped through {lines} ship() calls",
-            transactions=lines,
-            timed_calls=calls,
-            extrapolated=calls < lines,
-        )
         sos = [docs.so() for _ in range(repeat)]
         emit_case(
-            "ship_so_one_transaction",
+            "ship_so",
             laps_of([partial(ship_whole_so, takt, n) for n in sos]),
-            what="sketch: ship's steps for every line in one unit of work",
+            what=f"ship_order() of a {lines}-line sales order, one transaction",
         )
 
         # All-or-nothing.
@@ -344,23 +312,12 @@ def run_database(
                 "ship_so_line",
                 lambda: ship(Ship(so_check, 1, Decimal(1_000_000), LOCATION), takt.uows()),
             ),
-            ("receive_po_one_transaction", lambda: receive_whole_po(takt, po_check, Decimal(1))),
-            ("ship_so_one_transaction", lambda: ship_whole_so(takt, so_check, Decimal(1_000_000))),
+            ("receive_po", lambda: receive_whole_po(takt, po_check, Decimal(1))),
+            ("ship_so", lambda: ship_whole_so(takt, so_check, Decimal(1_000_000))),
         ]
         for case, action in checks:
             clean, detail = refused_cleanly(engine, action)
             emit({**common, "case": f"{case}_refused", "all_or_nothing": clean, "detail": detail})
-        emit(
-            {
-                **common,
-                "case": "whole_document_atomic",
-                "receive_po": False,
-                "ship_so": False,
-                "complete_mo": True,
-                "why": "receive_purchase and ship commit one line per call: a 300-line receipt "
-                "or shipment that fails half-way leaves the first lines posted",
-            }
-        )
 
         if with_profile:
             profile_mo, profile_po, profile_so = docs.mo(), docs.po(), docs.so()
