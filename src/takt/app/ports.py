@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from takt.domain.bom import Bom
 from takt.domain.items import Item, ItemKind
@@ -22,6 +22,7 @@ from takt.domain.partners import Customer, Supplier
 from takt.domain.purchasing import PurchaseOrder
 from takt.domain.routing import Routing
 from takt.domain.sales import SalesOrder
+from takt.domain.users import ApiToken, User
 from takt.domain.valuation import CostLayer
 from takt.domain.workstations import Operator, Workstation
 
@@ -108,6 +109,18 @@ class MadeToOrderLink:
     line_no: int
     remaining: Decimal
     finish: date
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    user: str
+    action: str
+    entity: str
+    key: str
+    before: Any
+    after: Any
 
 
 class ItemRepository(Protocol):
@@ -214,6 +227,38 @@ class SettingsRepository(Protocol):
     def set(self, key: str, value: str) -> None: ...
 
 
+class UserRepository(Protocol):
+    def find(self, username: str) -> User | None: ...
+    def get(self, username: str) -> User: ...
+    def all_users(self) -> list[User]: ...
+    def count(self) -> int: ...
+    def add(self, user: User, password_hash: str | None, at: datetime) -> User: ...
+    def password_hash(self, username: str) -> str | None: ...
+    def set_password_hash(self, username: str, password_hash: str) -> None: ...
+    def set_active(self, username: str, active: bool) -> None: ...
+    def add_token(self, username: str, name: str, token_hash: str, at: datetime) -> int: ...
+    def user_for_token(self, token_hash: str, at: datetime) -> User | None: ...
+    def tokens(self, username: str) -> list[ApiToken]: ...
+    def revoke_token(self, token_id: int, at: datetime) -> None: ...
+
+
+class AuditRepository(Protocol):
+    def record(
+        self, at: datetime, user: str, action: str, entity: str, key: str, before: Any, after: Any
+    ) -> None: ...
+    def entries(
+        self,
+        entity: str | None = None,
+        key: str | None = None,
+        user: str | None = None,
+        limit: int = 100,
+    ) -> list[AuditEntry]: ...
+    def idempotent_response(self, user: str, key: str) -> tuple[str, str, int, str] | None: ...
+    def remember_response(
+        self, user: str, key: str, method: str, path: str, status: int, body: str, at: datetime
+    ) -> None: ...
+
+
 class NumberRepository(Protocol):
     def next(self, prefix: str) -> str: ...
 
@@ -244,6 +289,10 @@ class UnitOfWork(Protocol):
     def manufacturing(self) -> ManufacturingRepository: ...
     @property
     def settings(self) -> SettingsRepository: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

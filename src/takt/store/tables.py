@@ -379,3 +379,58 @@ plan_versions = Table(
     Column("tardiness_minutes", BigInteger, nullable=False),
     Column("late_orders", Integer, nullable=False),
 )
+
+# ---------------------------------------------------------------- users and audit (revision 0006)
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    Column("username", String(32), nullable=False, unique=True),
+    Column("password_hash", String(200)),
+    Column("role", String(16), nullable=False),
+    _fk("operator_id", "operators.id", nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("role IN ('admin', 'planner', 'operator', 'viewer')", name="role"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    _fk("user_id", "users.id", ondelete="CASCADE"),
+    Column("name", String(64), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("last_used_at", UtcDateTime),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _id(),
+    Column("at", UtcDateTime, nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_key", String(64), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+)
+Index("ix_audit_log_entity", audit_log.c.entity, audit_log.c.entity_key, audit_log.c.id)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    _id(),
+    Column("user_name", String(64), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("path", String(400), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("user_name", "key"),
+)

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from takt.store.audit import SqlAuditRepository
 from takt.store.items import SqlItemRepository
 from takt.store.locations import SqlLocationRepository
 from takt.store.lookups import Lookups
@@ -20,6 +21,7 @@ from takt.store.resources import SqlResourceRepository
 from takt.store.sales import SqlSalesRepository
 from takt.store.settings import SqlSettingsRepository
 from takt.store.stock import SqlStockRepository
+from takt.store.users import SqlUserRepository
 
 
 class SqlUnitOfWork:
@@ -36,6 +38,8 @@ class SqlUnitOfWork:
     purchasing: SqlPurchaseRepository
     manufacturing: SqlManufacturingRepository
     settings: SqlSettingsRepository
+    users: SqlUserRepository
+    audit: SqlAuditRepository
 
     def __init__(self, sessions: sessionmaker[Session], read_only: bool = False) -> None:
         self._sessions = sessions
@@ -60,6 +64,8 @@ class SqlUnitOfWork:
         self.purchasing = SqlPurchaseRepository(session, lookups)
         self.manufacturing = SqlManufacturingRepository(session, lookups)
         self.settings = SqlSettingsRepository(session)
+        self.users = SqlUserRepository(session, lookups)
+        self.audit = SqlAuditRepository(session)
         return self
 
     def __exit__(
