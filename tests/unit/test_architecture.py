@@ -21,8 +21,9 @@ ALLOWED: dict[str, set[str]] = {
     "domain": set(),
     "planning": {"takt.domain"},
     "store": {"takt.domain", "takt.app.ports", "sqlalchemy", "alembic", "psycopg"},
-    # argon2 hashes passwords for the user use cases (a library for one job, no framework).
-    "app": {"takt.domain", "takt.planning", "argon2"},
+    # Libraries for one job each, no framework: argon2 hashes passwords, openpyxl reads and
+    # writes the XLSX files of import and export.
+    "app": {"takt.domain", "takt.planning", "argon2", "openpyxl"},
     "api": {"takt.app", "takt.domain", "takt.config", "fastapi", "pydantic", "starlette"},
     "web": {"takt.app", "takt.domain", "takt.config", "fastapi", "jinja2", "starlette"},
 }
