@@ -24,7 +24,7 @@ from takt.cli.output import (
     colour,
     current_user,
     handles_errors,
-    open_takt,
+    opened,
     parse_date,
     parse_int,
     print_json,
@@ -100,11 +100,8 @@ def mo_new(
     """Create a make-to-stock MO: ingredients from the BOM, tasks from the routing."""
     position = parse_int(rank, "rank") if rank is not None else None
     cmd = mfg.NewMO(sku, parse_quantity(quantity), parse_date(due, "due"), location, position)
-    takt = open_takt()
-    try:
+    with opened() as takt:
         mo = mfg.create_mo(cmd, takt.uows())
-    finally:
-        takt.close()
     show_order(mo.number, as_json)
 
 
@@ -113,12 +110,9 @@ def mo_new(
 def mo_rank(mo: str, position: str, as_json: JsonOpt = False) -> None:
     """Move an MO to POSITION on the Make list (1 = first); prints the new Make list."""
     where = parse_int(position, "position")
-    takt = open_takt()
-    try:
+    with opened() as takt:
         mfg.rank_mo(mo, where, takt.uows())
         rows = views.make_list(takt.uows)
-    finally:
-        takt.close()
     _show_make_list(rows, as_json)
 
 
@@ -126,11 +120,8 @@ def mo_rank(mo: str, position: str, as_json: JsonOpt = False) -> None:
 @handles_errors
 def mo_subs(mo: str, as_json: JsonOpt = False) -> None:
     """Create MOs for the made ingredients of MO that stock and open orders do not cover."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         created = mfg.create_sub_assembly_mos(mo, takt.uows())
-    finally:
-        takt.close()
     if as_json:
         print_json([{"number": m.number, "sku": m.sku, "quantity": m.quantity} for m in created])
         return
@@ -155,11 +146,8 @@ def mo_issue(
 ) -> None:
     """Issue an ingredient to the order before completion."""
     cmd = mfg.Issue(mo, sku, parse_quantity(quantity), batch, location, current_user(user))
-    takt = open_takt()
-    try:
+    with opened() as takt:
         posted = mfg.issue(cmd, takt.uows())
-    finally:
-        takt.close()
     show_posted(posted, as_json)
 
 
@@ -188,11 +176,8 @@ def mo_complete(
                 raise DomainError(f"{spec!r} is not SKU:QTY", field="consume")
             consumed[parts[0].strip()] = parse_quantity(parts[1], "consumed")
     cmd = mfg.Complete(mo, parse_quantity(good, "good"), consumed, batch, current_user(user))
-    takt = open_takt()
-    try:
+    with opened() as takt:
         posted = mfg.complete(cmd, takt.uows())
-    finally:
-        takt.close()
     show_posted(posted, as_json)
 
 
@@ -204,11 +189,8 @@ def mo_block(
     as_json: JsonOpt = False,
 ) -> None:
     """Block an MO, with a reason."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         mfg.block_mo(mo, reason, takt.uows())
-    finally:
-        takt.close()
     show_order(mo, as_json)
 
 
@@ -216,11 +198,8 @@ def mo_block(
 @handles_errors
 def mo_unblock(mo: str, as_json: JsonOpt = False) -> None:
     """Lift an MO's block; it goes back to where it was."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         mfg.unblock_mo(mo, takt.uows())
-    finally:
-        takt.close()
     show_order(mo, as_json)
 
 
@@ -228,11 +207,8 @@ def mo_unblock(mo: str, as_json: JsonOpt = False) -> None:
 @handles_errors
 def mo_cancel(mo: str, as_json: JsonOpt = False) -> None:
     """Cancel an MO that has not started; its ingredients are released."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         mfg.cancel_mo(mo, takt.uows())
-    finally:
-        takt.close()
     show_order(mo, as_json)
 
 
@@ -241,14 +217,11 @@ def mo_cancel(mo: str, as_json: JsonOpt = False) -> None:
 def mo_list(status: StatusOpt = None, as_json: JsonOpt = False) -> None:
     """The Make list in rank order: material status (● colour), production minutes, late flag."""
     chosen = statuses(status, [s.value for s in MOStatus])
-    takt = open_takt()
-    try:
+    with opened() as takt:
         if chosen is None:
             rows = views.make_list(takt.uows)
         else:
             rows = views.make_list(takt.uows, [MOStatus(s) for s in chosen])
-    finally:
-        takt.close()
     _show_make_list(rows, as_json)
 
 
@@ -277,12 +250,9 @@ def _task(
         parse_quantity(scrap, "scrap") if scrap is not None else Decimal(0),
         reason,
     )
-    takt = open_takt()
-    try:
+    with opened() as takt:
         task = act_on_task(cmd, takt.uows())
         order = views.order_status(takt.uows, mo)
-    finally:
-        takt.close()
     data = {
         "number": mo,
         "sequence": task.sequence,
@@ -384,11 +354,8 @@ def task_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Open tasks in Make-list order, then routing order."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         rows = views.task_list(takt.uows, workstation, operator, ready)
-    finally:
-        takt.close()
     if as_json:
         print_json(rows)
         return

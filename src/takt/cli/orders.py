@@ -27,7 +27,7 @@ from takt.cli.output import (
     current_user,
     handles_errors,
     money,
-    open_takt,
+    opened,
     out,
     parse_choice,
     parse_date,
@@ -115,11 +115,8 @@ def _order_json(view: OrderView) -> dict[str, Any]:
 
 
 def show_order(number: str, as_json: bool) -> None:
-    takt = open_takt()
-    try:
+    with opened() as takt:
         view = views.order_status(takt.uows, number)
-    finally:
-        takt.close()
     if as_json:
         print_json(_order_json(view))
         return
@@ -175,11 +172,8 @@ def costs_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Planned against actual cost of an MO: materials, labour, overhead, total, variance."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         view = views.mo_costs(takt.uows, mo)
-    finally:
-        takt.close()
     sheets = {"planned": view.planned, "actual": view.actual, "variance": view.variance}
     if as_json:
         print_json(
@@ -246,11 +240,8 @@ def customer_add(
 ) -> None:
     """Add a customer."""
     customer = Customer(code, name, email)
-    takt = open_takt()
-    try:
+    with opened() as takt:
         sales.add_customer(customer, takt.uows())
-    finally:
-        takt.close()
     if as_json:
         print_json({"code": customer.code, "name": customer.name, "email": customer.email})
     else:
@@ -261,12 +252,8 @@ def customer_add(
 @handles_errors
 def customer_list(as_json: JsonOpt = False) -> None:
     """List customers."""
-    takt = open_takt()
-    try:
-        with takt.uows(read_only=True) as uow:
-            rows = list(uow.partners.customers().values())
-    finally:
-        takt.close()
+    with opened() as takt, takt.uows(read_only=True) as uow:
+        rows = list(uow.partners.customers().values())
     data = [{"code": c.code, "name": c.name, "email": c.email} for c in rows]
     if as_json:
         print_json(data)
@@ -293,11 +280,8 @@ def so_new(
         tuple(sales.SalesLineInput(*_line_spec(spec)) for spec in line or ()),
         quote=quote,
     )
-    takt = open_takt()
-    try:
+    with opened() as takt:
         order = sales.create_sales_order(cmd, takt.uows())
-    finally:
-        takt.close()
     show_order(order.number, as_json)
 
 
@@ -316,11 +300,8 @@ def so_add_line(
         parse_quantity(quantity),
         parse_cost(price, "price") if price is not None else None,
     )
-    takt = open_takt()
-    try:
+    with opened() as takt:
         sales.add_sales_line(order, line, takt.uows())
-    finally:
-        takt.close()
     show_order(order, as_json)
 
 
@@ -328,11 +309,8 @@ def so_add_line(
 @handles_errors
 def so_confirm(order: str, as_json: JsonOpt = False) -> None:
     """Turn a quote into an open order (it now commits stock)."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         sales.confirm_sales_order(order, takt.uows())
-    finally:
-        takt.close()
     show_order(order, as_json)
 
 
@@ -356,11 +334,8 @@ def so_ship(
         batch,
         current_user(user),
     )
-    takt = open_takt()
-    try:
+    with opened() as takt:
         posted = sales.ship(cmd, takt.uows())
-    finally:
-        takt.close()
     show_posted(posted, as_json)
 
 
@@ -368,11 +343,8 @@ def so_ship(
 @handles_errors
 def so_cancel(order: str, as_json: JsonOpt = False) -> None:
     """Cancel an order with nothing shipped; its stock goes to the next orders in line."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         sales.cancel_sales_order(order, takt.uows())
-    finally:
-        takt.close()
     show_order(order, as_json)
 
 
@@ -386,11 +358,8 @@ def so_make(
 ) -> None:
     """Make to order: an MO for what is left of a sales line, due on its delivery date."""
     line_no = parse_int(line, "line")
-    takt = open_takt()
-    try:
+    with opened() as takt:
         mo = mfg.create_mo_for_sales_line(order, line_no, takt.uows(), location)
-    finally:
-        takt.close()
     show_order(mo.number, as_json)
 
 
@@ -399,14 +368,11 @@ def so_make(
 def so_list(status: StatusOpt = None, as_json: JsonOpt = False) -> None:
     """Sales orders by delivery date: status, material status (● colour), total and margin."""
     chosen = statuses(status, [s.value for s in SalesStatus])
-    takt = open_takt()
-    try:
+    with opened() as takt:
         if chosen is None:
             rows = views.sales_list(takt.uows)
         else:
             rows = views.sales_list(takt.uows, [SalesStatus(s) for s in chosen])
-    finally:
-        takt.close()
     if as_json:
         print_json(rows)
         return
@@ -464,11 +430,8 @@ def po_new(
         parse_date(expected, "expected") if expected is not None else None,
         location,
     )
-    takt = open_takt()
-    try:
+    with opened() as takt:
         order = purchasing.create_purchase_order(cmd, takt.uows())
-    finally:
-        takt.close()
     show_order(order.number, as_json)
 
 
@@ -494,11 +457,8 @@ def po_receive(
         location,
         current_user(user),
     )
-    takt = open_takt()
-    try:
+    with opened() as takt:
         posted = purchasing.receive_purchase(cmd, takt.uows())
-    finally:
-        takt.close()
     show_posted(posted, as_json)
 
 
@@ -506,11 +466,8 @@ def po_receive(
 @handles_errors
 def po_cancel(order: str, as_json: JsonOpt = False) -> None:
     """Cancel a purchase order that has received nothing."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         purchasing.cancel_purchase_order(order, takt.uows())
-    finally:
-        takt.close()
     show_order(order, as_json)
 
 
@@ -519,14 +476,11 @@ def po_cancel(order: str, as_json: JsonOpt = False) -> None:
 def po_list(status: StatusOpt = None, as_json: JsonOpt = False) -> None:
     """Purchase orders by expected date, with the earliest need and the orders it is late for."""
     chosen = statuses(status, [s.value for s in PurchaseStatus])
-    takt = open_takt()
-    try:
+    with opened() as takt:
         if chosen is None:
             rows = views.purchase_list(takt.uows)
         else:
             rows = views.purchase_list(takt.uows, [PurchaseStatus(s) for s in chosen])
-    finally:
-        takt.close()
     if as_json:
         print_json(rows)
         return

@@ -10,7 +10,8 @@ import functools
 import getpass
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -73,6 +74,16 @@ NUMERIC_COLUMNS = frozenset(
 def open_takt() -> Takt:
     """Takt on the configured database (``TAKT_DATABASE_URL``), migrated to the newest schema."""
     return bootstrap(Settings())
+
+
+@contextmanager
+def opened() -> Iterator[Takt]:
+    """Takt on the configured database for one command; closed again whatever happens."""
+    takt = open_takt()
+    try:
+        yield takt
+    finally:
+        takt.close()
 
 
 def current_user(user: str | None) -> str:

@@ -11,7 +11,7 @@ from takt.app.scheduling import replan
 from takt.cli.output import (
     JsonOpt,
     handles_errors,
-    open_takt,
+    opened,
     parse_date,
     parse_int,
     print_json,
@@ -38,13 +38,10 @@ def schedule(
     """Plan every open MO on finite capacity; store the plan; list late orders and why."""
     seconds = parse_int(time_limit, "time_limit")
     threads = parse_int(workers, "workers")
-    takt = open_takt()
-    try:
+    with opened() as takt:
         summary = replan(
             takt.uows(), optimise_seconds=float(seconds) if optimize else None, workers=threads
         )
-    finally:
-        takt.close()
     if as_json:
         print_json(summary)
         return
@@ -84,11 +81,8 @@ def promise(
     if qty <= 0:
         raise DomainError(f"quantity must be positive, got {qty}", field="quantity")
     wanted = parse_date(by, "by") if by is not None else None
-    takt = open_takt()
-    try:
+    with opened() as takt:
         answer = promise_date(sku, qty, takt.uows(), by=wanted)
-    finally:
-        takt.close()
     if as_json:
         print_json(answer)
         return

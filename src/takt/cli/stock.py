@@ -24,6 +24,7 @@ from takt.cli.output import (
     handles_errors,
     money,
     open_takt,
+    opened,
     out,
     print_json,
     show_posted,
@@ -104,11 +105,8 @@ def items(
     as_json: JsonOpt = False,
 ) -> None:
     """List items with their stock and cost."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         rows = queries.item_list(takt.uows, kind)
-    finally:
-        takt.close()
     if as_json:
         print_json(rows)
         return
@@ -144,11 +142,8 @@ def bom(
     quantity = parse_quantity(explode or "1", "explode")
     if quantity <= 0:
         raise DomainError(f"quantity to explode must be positive, got {quantity}", "explode")
-    takt = open_takt()
-    try:
+    with opened() as takt:
         view = queries.bom_view(takt.uows, sku, quantity)
-    finally:
-        takt.close()
     lines = view.explosion if explode is not None else [x for x in view.explosion if x.level == 1]
     if as_json:
         print_json(
@@ -204,11 +199,8 @@ def stock_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Stock per item, location and batch."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         rows = queries.stock_levels(takt.uows, sku, location)
-    finally:
-        takt.close()
     if as_json:
         print_json(rows)
         return
@@ -230,14 +222,11 @@ def ledger_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The newest stock ledger entries."""
-    takt = open_takt()
-    try:
+    with opened() as takt:
         entries = queries.ledger(
             takt.uows,
             LedgerFilter(sku=sku, location=location, reason=reason, document=document, limit=limit),
         )
-    finally:
-        takt.close()
     if as_json:
         print_json(
             [
@@ -282,11 +271,8 @@ def ledger_cmd(
 
 
 def _posting(fn: Callable[..., stock.Posted | None], cmd: Any, as_json: bool) -> None:
-    takt = open_takt()
-    try:
+    with opened() as takt:
         posted = fn(cmd, takt.uows())
-    finally:
-        takt.close()
     show_posted(posted, as_json)
 
 
