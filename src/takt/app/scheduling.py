@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from time import perf_counter
 from zoneinfo import ZoneInfo
 
 from takt.app.availability import allocation, ingredient_ref
@@ -33,7 +34,7 @@ from takt.domain.manufacturing import ManufacturingOrder, MOStatus
 from takt.domain.tasks import TaskStatus
 from takt.domain.workstations import Workstation
 from takt.planning.scheduling.dispatch import ScheduleError, dispatch
-from takt.planning.scheduling.explain import explain
+from takt.planning.scheduling.explain import Reason, explain
 from takt.planning.scheduling.plan import Plan, measure
 from takt.planning.scheduling.problem import Calendar, Job, Mode, Operation, Pin, Problem, Resource
 
@@ -253,9 +254,7 @@ def replan(
     seed: int = 0,
 ) -> PlanSummary:
     """Plans every open MO on finite capacity and stores the plan as a new version."""
-    import time as timer
-
-    began = timer.perf_counter()
+    began = perf_counter()
     with uow:
         now = clock()
         # Material dates depend on planned dates (an ingredient is needed at its MO's start,
@@ -264,7 +263,7 @@ def replan(
         model, plan, engine, status = _fit(uow, now, None, workers, seed)
         _store(uow, model, plan, engine, status, now, 0.0, record=False)
         model, plan, engine, status = _fit(uow, now, optimise_seconds, workers, seed)
-        summary = _store(uow, model, plan, engine, status, now, timer.perf_counter() - began)
+        summary = _store(uow, model, plan, engine, status, now, perf_counter() - began)
         uow.commit()
         return summary
 
@@ -360,10 +359,7 @@ def _too_much_work(model: Model, plan: Plan, j: int) -> str:
     )
 
 
-def _reason_text(model: Model, j: int, reason: object) -> str:
-    from takt.planning.scheduling.explain import Reason
-
-    assert isinstance(reason, Reason)
+def _reason_text(model: Model, j: int, reason: Reason) -> str:
     if reason.kind == "material":
         release = model.releases[model.jobs[j]]
         when = release.day.isoformat() if release.day else "now"
