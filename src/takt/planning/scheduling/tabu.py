@@ -21,6 +21,7 @@ dates and setups are kept. The plan it returns is never worse than the one it st
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ class SequenceGraph:
         self.mnext = [-1] * n
         for items in per_machine:
             items.sort()
-            for (_, _, before), (_, _, after) in zip(items, items[1:], strict=False):
+            for (_, _, before), (_, _, after) in itertools.pairwise(items):
                 self.mprev[after] = before
                 self.mnext[before] = after
         self.r = [0] * n
@@ -238,8 +239,11 @@ def tabu_search(
     deadline: float,
     seed: int = 0,
     max_iterations: int | None = None,
+    target: int = 0,
 ) -> tuple[Plan, TabuStats]:
     """Improve ``plan``'s makespan until ``deadline`` (monotonic) or ``max_iterations`` steps.
+
+    It stops early at a makespan of ``target`` or less (a known lower bound).
 
     ``problem`` must pass :func:`supported`. Returns the best plan found (``plan`` itself if
     nothing better was found) and what the search did.
@@ -259,7 +263,7 @@ def tabu_search(
     since_best = 0
     patience = 1000 + n
     it = 0
-    while max_iterations is None or it < max_iterations:
+    while (max_iterations is None or it < max_iterations) and best > target:
         if it & 15 == 0 and time.monotonic() >= deadline:
             break
         it += 1

@@ -55,7 +55,7 @@ def improve_makespan(
     began = time.monotonic()
     bound = lower_bound(problem)
     tabu_end = began + tabu_share * max(0.0, deadline - began)
-    plan, stats = tabu_search(problem, start, tabu_end, seed)
+    plan, stats = tabu_search(problem, start, tabu_end, seed, target=bound)
     if plan.makespan <= bound:
         return HybridResult(plan, bound, stats.iterations, 0)
     graph = SequenceGraph(problem, plan)

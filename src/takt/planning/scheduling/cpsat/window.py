@@ -19,6 +19,7 @@ that timed out.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from takt.planning.scheduling.tabu import SequenceGraph
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -84,6 +87,9 @@ def window_lns(
         else:
             graph.mprev, graph.mnext = saved
             graph.evaluate()
+        _log.debug(
+            "window step %d free=%d optimal=%s makespan=%d", stats.steps, len(free), optimal, value
+        )
     return makespan, stats
 
 
