@@ -379,7 +379,9 @@ def test_unknown_references_are_named(shop: Takt) -> None:
 
 def test_sub_assembly_orders_cover_only_the_shortfall(shop: Takt, clock: Clock) -> None:
     stock.receive(stock.Receive("LEG", D("5"), D("5")), shop.uows())
-    table = mfg.create_mo(mfg.NewMO("TABLE", D("2"), FRI), shop.uows(), clock)  # needs 8.4 legs, 2 tops
+    table = mfg.create_mo(
+        mfg.NewMO("TABLE", D("2"), FRI), shop.uows(), clock
+    )  # needs 8.4 legs, 2 tops
     subs = mfg.create_sub_assembly_mos(table.number, shop.uows(), clock)
     assert sorted((m.sku, m.quantity, m.due_date) for m in subs) == [
         ("LEG", D("3.4"), FRI),

@@ -14,10 +14,12 @@ from decimal import Decimal
 from takt.app.availability import allocation, ingredient_ref
 from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, Posted, post_moves, utc_now
+from takt.app.webhooks import publish_event
 from takt.domain.bom import BomBook
 from takt.domain.errors import DomainError
+from takt.domain.events import MODone
 from takt.domain.ledger import LedgerEntry, Move, Reason, StockKey
-from takt.domain.manufacturing import ManufacturingError, ManufacturingOrder, Overhead
+from takt.domain.manufacturing import ManufacturingError, ManufacturingOrder, MOStatus, Overhead
 from takt.domain.units import QuantityError, round_cost
 
 OVERHEAD_PCT = "costing.overhead_pct_materials"
@@ -223,6 +225,8 @@ def complete(cmd: Complete, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
         entries.extend(posted_output.entries)
         mo.completed_output(cmd.good, unit_cost)
         uow.manufacturing.save(mo)
+        if mo.status is MOStatus.DONE:
+            publish_event(uow, MODone.of(mo, now), clock)
         uow.commit()
         return Posted(mo.number, tuple(entries))
 

@@ -9,8 +9,10 @@ from decimal import Decimal
 from takt.app.availability import LineStatus, allocation, sales_ref
 from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, Posted, post_moves, utc_now
+from takt.app.webhooks import publish_event
 from takt.domain.allocation import LineAllocation
 from takt.domain.errors import DomainError
+from takt.domain.events import SalesOrderCreated, SalesOrderDelivered
 from takt.domain.ledger import Move, Reason, StockKey
 from takt.domain.partners import Customer
 from takt.domain.sales import SalesError, SalesOrder, SalesStatus
@@ -50,6 +52,7 @@ def create_sales_order(cmd: NewSalesOrder, uow: UnitOfWork, clock: Clock = utc_n
         for line in cmd.lines:
             order.add_line(uow.items.get(line.sku), line.quantity, line.unit_price)
         uow.sales.add(order)
+        publish_event(uow, SalesOrderCreated.of(order), clock)
         uow.commit()
         return order
 
@@ -135,6 +138,8 @@ def ship_order(cmd: ShipOrder, uow: UnitOfWork, clock: Clock = utc_now) -> Poste
                     status, allocation=_less(status, part.quantity)
                 )
         uow.sales.save(order)
+        if order.status is SalesStatus.DELIVERED:
+            publish_event(uow, SalesOrderDelivered.of(order, clock()), clock)
         uow.commit()
         return posted
 

@@ -28,8 +28,10 @@ from zoneinfo import ZoneInfo
 from takt.app.availability import allocation, ingredient_ref
 from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, utc_now
+from takt.app.webhooks import publish_event
 from takt.domain.allocation import Status
 from takt.domain.errors import DomainError
+from takt.domain.events import PlanChanged
 from takt.domain.manufacturing import ManufacturingOrder, MOStatus
 from takt.domain.tasks import TaskStatus
 from takt.domain.workstations import Workstation
@@ -264,6 +266,19 @@ def replan(
         _store(uow, model, plan, engine, status, now, 0.0, record=False)
         model, plan, engine, status = _fit(uow, now, optimise_seconds, workers, seed)
         summary = _store(uow, model, plan, engine, status, now, perf_counter() - began)
+        publish_event(
+            uow,
+            PlanChanged(
+                summary.version,
+                summary.fingerprint,
+                summary.engine,
+                summary.status,
+                summary.orders,
+                tuple(late.number for late in summary.late),
+                summary.tardiness_minutes,
+            ),
+            clock,
+        )
         uow.commit()
         return summary
 

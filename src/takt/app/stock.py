@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from takt.app.ports import UnitOfWork
+from takt.app.webhooks import publish_event
 from takt.domain.errors import DomainError
+from takt.domain.events import StockBelowReorderPoint
 from takt.domain.ledger import (
     LedgerEntry,
     Move,
@@ -199,6 +201,13 @@ def post_moves(
         layers=layers,
     )
     uow.stock.apply(result)
+    after = dict(on_hand)
+    for entry in result.entries:
+        after[entry.key.item] += entry.quantity
+    for sku, item in items.items():
+        event = StockBelowReorderPoint.crossed(item, on_hand[sku], after[sku], document)
+        if event is not None:
+            publish_event(uow, event, clock)
     return Posted(document, tuple(result.entries), tuple(result.sources))
 
 

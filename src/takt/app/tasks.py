@@ -12,7 +12,9 @@ from enum import StrEnum
 
 from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, utc_now
+from takt.app.webhooks import publish_event
 from takt.domain.errors import DomainError
+from takt.domain.events import TaskBlocked
 from takt.domain.tasks import Task
 
 
@@ -65,6 +67,7 @@ def act_on_task(cmd: TaskCommand, uow: UnitOfWork, clock: Clock = utc_now) -> Ta
                 task.finish(now, cmd.user, cmd.quantity_done, cmd.scrap)
             case TaskAction.BLOCK:
                 task.block(now, cmd.user, cmd.reason)
+                publish_event(uow, TaskBlocked.of(mo, task, cmd.reason, cmd.user, now), clock)
             case TaskAction.UNBLOCK:
                 task.unblock(now, cmd.user)
         mo.sync_with_tasks()

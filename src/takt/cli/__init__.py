@@ -6,7 +6,7 @@ and exits with status 1; nothing is written.
 
 ``stock`` holds the stock commands (set-up, listings, postings), ``orders`` customers, sales and
 purchase orders, status and costs, ``making`` manufacturing orders and shop-floor tasks, ``planning`` the schedule and promise
-dates;
+dates, ``transfer`` CSV/XLSX import and export, ``webhooks`` subscriptions and deliveries;
 ``output`` what they share.
 """
 
@@ -16,7 +16,7 @@ import os
 
 import typer
 
-from takt.cli import making, orders, planning, stock
+from takt.cli import making, orders, planning, stock, transfer, webhooks
 
 app = typer.Typer(
     name="takt",
@@ -29,6 +29,8 @@ app.add_typer(stock.app)
 app.add_typer(orders.app)
 app.add_typer(making.app)
 app.add_typer(planning.app)
+app.add_typer(transfer.app)
+app.add_typer(webhooks.app)
 
 __all__ = ["app", "main"]
 

@@ -434,3 +434,56 @@ idempotency_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("user_name", "key"),
 )
+
+# ---------------------------------------------------------------- webhooks (revision 0007)
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    _id(),
+    Column("url", String(2000), nullable=False),
+    Column("events", JSON, nullable=False),
+    # Kept as given: every delivery is signed with it.
+    Column("secret", String(128), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("removed_at", UtcDateTime),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    _id(),
+    Column("uid", String(36), nullable=False, unique=True),
+    _fk("subscription_id", "webhook_subscriptions.id"),
+    Column("event", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("next_attempt_at", UtcDateTime),
+    Column("last_attempt_at", UtcDateTime),
+    Column("response_code", Integer),
+    Column("error", String(500), nullable=False, default=""),
+    CheckConstraint("status IN ('pending', 'delivered', 'failed', 'cancelled')", name="status"),
+)
+Index(
+    "ix_webhook_deliveries_due",
+    webhook_deliveries.c.status,
+    webhook_deliveries.c.next_attempt_at,
+)
+Index(
+    "ix_webhook_deliveries_subscription",
+    webhook_deliveries.c.subscription_id,
+    webhook_deliveries.c.id,
+)
+
+# The colour last announced for each open order (availability.changed is sent on a difference).
+order_colours = Table(
+    "order_colours",
+    metadata,
+    _id(),
+    Column("order_number", String(32), nullable=False, unique=True),
+    Column("status", String(8), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+)

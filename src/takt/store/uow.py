@@ -22,6 +22,7 @@ from takt.store.sales import SqlSalesRepository
 from takt.store.settings import SqlSettingsRepository
 from takt.store.stock import SqlStockRepository
 from takt.store.users import SqlUserRepository
+from takt.store.webhooks import SqlWebhookRepository
 
 
 class SqlUnitOfWork:
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     settings: SqlSettingsRepository
     users: SqlUserRepository
     audit: SqlAuditRepository
+    webhooks: SqlWebhookRepository
 
     def __init__(self, sessions: sessionmaker[Session], read_only: bool = False) -> None:
         self._sessions = sessions
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
         self.settings = SqlSettingsRepository(session)
         self.users = SqlUserRepository(session, lookups)
         self.audit = SqlAuditRepository(session)
+        self.webhooks = SqlWebhookRepository(session)
         return self
 
     def __exit__(
