@@ -6,7 +6,8 @@ and exits with status 1; nothing is written.
 
 ``stock`` holds the stock commands (set-up, listings, postings), ``orders`` customers, sales and
 purchase orders, status and costs, ``making`` manufacturing orders and shop-floor tasks, ``planning`` the schedule and promise
-dates, ``transfer`` CSV/XLSX import and export, ``webhooks`` subscriptions and deliveries;
+dates, ``transfer`` CSV/XLSX import and export, ``webhooks`` subscriptions and deliveries, ``users`` users and API tokens, ``server``
+``takt serve``;
 ``output`` what they share.
 """
 
@@ -16,7 +17,7 @@ import os
 
 import typer
 
-from takt.cli import making, orders, planning, stock, transfer, webhooks
+from takt.cli import making, orders, planning, server, stock, transfer, users, webhooks
 
 app = typer.Typer(
     name="takt",
@@ -31,6 +32,8 @@ app.add_typer(making.app)
 app.add_typer(planning.app)
 app.add_typer(transfer.app)
 app.add_typer(webhooks.app)
+app.add_typer(users.app, name="user")
+app.add_typer(server.app)
 
 __all__ = ["app", "main"]
 
