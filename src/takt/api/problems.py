@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from takt.domain.errors import DomainError, NotFound
+from takt.domain.errors import Conflict, DomainError, NotFound
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("takt.api")
@@ -116,12 +116,8 @@ class ApiProblem(Exception):
 
 
 def is_conflict(exc: DomainError) -> bool:
-    """A duplicate (an SKU, a code, a username that already exists).
-
-    The store raises a plain ``DomainError`` ending "already exists"; a ``Conflict`` subclass in
-    ``takt.domain.errors`` would make this a type check (see the API notes).
-    """
-    return type(exc).__name__ == "Conflict" or exc.message.endswith("already exists")
+    """A duplicate (an SKU, a code, a username that already exists)."""
+    return isinstance(exc, Conflict)
 
 
 def domain_status(exc: DomainError) -> int:

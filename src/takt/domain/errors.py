@@ -21,3 +21,7 @@ class DomainError(ValueError):
 
 class NotFound(DomainError):
     """A referenced record (an SKU, a location, a workstation) does not exist."""
+
+
+class Conflict(DomainError):
+    """A record with this key (an SKU, a code, a username) already exists."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, Select, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from takt.domain.errors import DomainError, NotFound
+from takt.domain.errors import Conflict, NotFound
 from takt.domain.items import Item, ItemKind
 from takt.domain.units import PurchaseUnit
 from takt.domain.valuation import Valuation
@@ -102,7 +102,7 @@ class SqlItemRepository:
 
     def add(self, item: Item) -> Item:
         if self.find(item.sku) is not None:
-            raise DomainError(f"SKU {item.sku!r} already exists", field="sku")
+            raise Conflict(f"SKU {item.sku!r} already exists", field="sku")
         values = self._values(item)
         values["created_at"] = datetime.now(UTC)
         item.id = self.session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from takt.domain.errors import DomainError, NotFound
+from takt.domain.errors import Conflict, NotFound
 from takt.domain.locations import Location
 from takt.domain.partners import Supplier
 from takt.store.lookups import Lookups
@@ -33,7 +33,7 @@ class SqlLocationRepository:
         if self.session.execute(
             select(locations.c.id).where(locations.c.code == location.code)
         ).first():
-            raise DomainError(f"location {location.code!r} already exists", field="code")
+            raise Conflict(f"location {location.code!r} already exists", field="code")
         location.id = self.session.execute(
             insert(locations)
             .values(code=location.code, name=location.name)
@@ -52,7 +52,7 @@ class SqlLocationRepository:
         if self.session.execute(
             select(suppliers.c.id).where(suppliers.c.code == supplier.code)
         ).first():
-            raise DomainError(f"supplier {supplier.code!r} already exists", field="code")
+            raise Conflict(f"supplier {supplier.code!r} already exists", field="code")
         supplier.id = self.session.execute(
             insert(suppliers)
             .values(code=supplier.code, name=supplier.name, lead_time_days=supplier.lead_time_days)

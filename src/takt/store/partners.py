@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from takt.domain.errors import DomainError, NotFound
+from takt.domain.errors import Conflict, NotFound
 from takt.domain.partners import Customer
 from takt.store.lookups import Lookups
 from takt.store.tables import customers
@@ -32,7 +32,7 @@ class SqlPartnerRepository:
         if self.session.execute(
             select(customers.c.id).where(customers.c.code == customer.code)
         ).first():
-            raise DomainError(f"customer {customer.code!r} already exists", field="code")
+            raise Conflict(f"customer {customer.code!r} already exists", field="code")
         customer.id = self.session.execute(
             insert(customers)
             .values(code=customer.code, name=customer.name, email=customer.email)

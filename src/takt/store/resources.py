@@ -7,7 +7,7 @@ from datetime import date, time
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from takt.domain.errors import DomainError
+from takt.domain.errors import Conflict
 from takt.domain.workstations import Operator, Shift, WorkCalendar, Workstation
 from takt.store.lookups import Lookups
 from takt.store.tables import (
@@ -59,7 +59,7 @@ class SqlResourceRepository:
         if self.session.execute(
             select(workstations.c.id).where(workstations.c.code == workstation.code)
         ).first():
-            raise DomainError(f"workstation {workstation.code!r} already exists", field="code")
+            raise Conflict(f"workstation {workstation.code!r} already exists", field="code")
         ws_id = self.session.execute(
             insert(workstations)
             .values(
@@ -110,7 +110,7 @@ class SqlResourceRepository:
         if self.session.execute(
             select(operators.c.id).where(operators.c.code == operator.code)
         ).first():
-            raise DomainError(f"operator {operator.code!r} already exists", field="code")
+            raise Conflict(f"operator {operator.code!r} already exists", field="code")
         ws_ids = self.lookups.ids_of(
             workstations, operator.workstations, "workstation", "workstations"
         )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row, Select, insert, select, update
 from sqlalchemy.orm import Session
 
-from takt.domain.errors import DomainError, NotFound
+from takt.domain.errors import Conflict, NotFound
 from takt.domain.users import ApiToken, Role, User
 from takt.store.lookups import Lookups
 from takt.store.tables import api_tokens, operators, users
@@ -49,7 +49,7 @@ class SqlUserRepository:
 
     def add(self, user: User, password_hash: str | None, at: datetime) -> User:
         if self.find(user.username) is not None:
-            raise DomainError(f"user {user.username!r} already exists", field="username")
+            raise Conflict(f"user {user.username!r} already exists", field="username")
         operator_id = (
             self.lookups.id_of(operators, user.operator, "operator", "operator")
             if user.operator
