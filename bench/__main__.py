@@ -26,7 +26,7 @@ HELPERS = frozenset({"instances"})
 BENCH_ARGS: dict[str, dict[str, list[str]]] = {
     "jssp": {
         "small": ["ft06", "--time-limit", "5"],
-        "full": ["ft10", "la16", "ta01", "ta21", "--time-limit", "60"],
+        "full": ["ft10", "la16", "ta01", "ta05", "--time-limit", "60"],
     },
     "fjsp": {
         "small": ["mk01", "--time-limit", "5"],
