@@ -30,7 +30,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
 ) -> None:
-    """Serve the HTTP API under /api/v1 (OpenAPI at /api/v1/openapi.json)."""
+    """Serve Takt: the web pages, and the HTTP API under /api/v1 (OpenAPI at /api/v1/openapi.json)."""
     takt = open_takt()
     try:
         if not api_queries.has_admin(takt.uows):
@@ -38,9 +38,15 @@ def serve(
             raise typer.Exit(1)
         import uvicorn
 
-        from takt.api import create_app
+        from takt.server import create_server
 
-        say(f"Takt API on http://{host}:{port}/api/v1 (docs: /api/v1/docs)")
-        uvicorn.run(create_app(takt), host=host, port=port, log_level="info")
+        say(f"Takt on http://{host}:{port}/ (API: /api/v1, docs: /api/v1/docs)")
+        uvicorn.run(
+            create_server(takt),
+            host=host,
+            port=port,
+            log_level="info",
+            timeout_graceful_shutdown=5,
+        )
     finally:
         takt.close()

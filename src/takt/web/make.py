@@ -1,0 +1,241 @@
+"""The Make page (the planner's home): open MOs in rank order, re-ranked with move up / down.
+
+Each row: order, customer (make to order), item, quantity, production time, planned start,
+production deadline (planned finish), due date with a late flag, material status (colour, icon
+and words; click for the pegging) and production status. Filters: status, late only, search.
+
+Reads: the Make list (one allocation for the whole list) and the MOs' plan fields, a fixed number
+of queries whatever the number of orders. An MO is flagged late when its due date has passed or
+its planned finish passes its due date (DOMAIN.md: the production deadline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from takt.app import api_queries, manufacturing, orders_queries
+from takt.app.availability import LineStatus
+from takt.app.orders_queries import MO_OPEN, LineView, MakeRow
+from takt.app.ports import UnitOfWorkFactory
+from takt.app.scheduling import TIMEZONE
+from takt.domain.errors import DomainError, NotFound
+from takt.web.auth import CsrfChecked, CurrentViewer
+from takt.web.render import is_htmx, render, zone_of
+from takt.web.trail import audit
+
+router = APIRouter()
+STATUSES = tuple(s.value for s in MO_OPEN)
+
+
+@dataclass(frozen=True, slots=True)
+class MakeFilters:
+    """What the planner narrowed the list to: one open status, late only, a search text."""
+
+    status: str = ""
+    late: bool = False
+    q: str = ""
+
+    @classmethod
+    def of(cls, status: str | None, late: str | None, q: str | None) -> MakeFilters:
+        return cls(
+            status if status in STATUSES else "",
+            (late or "").lower() in {"1", "true", "on", "yes"},
+            (q or "").strip()[:100],
+        )
+
+    @property
+    def query(self) -> str:
+        params = {"status": self.status, "late": "1" if self.late else "", "q": self.q}
+        return urlencode({k: v for k, v in params.items() if v})
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.late or self.q)
+
+
+@dataclass(frozen=True, slots=True)
+class MakeLine:
+    """A Make-list row with its plan: ``position`` is its place among all open MOs (1 = first)."""
+
+    row: MakeRow
+    position: int
+    planned_start: datetime | None
+    planned_finish: datetime | None
+    late: bool
+    late_reason: str
+
+    @property
+    def number(self) -> str:
+        return self.row.number
+
+    def matches(self, filters: MakeFilters) -> bool:
+        if filters.status and self.row.status != filters.status:
+            return False
+        if filters.late and not self.late:
+            return False
+        if filters.q:
+            needle = filters.q.casefold()
+            hay = (self.row.number, self.row.item, self.row.customer or "", self.row.sales_line)
+            return any(needle in (h or "").casefold() for h in hay)
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class MakeView:
+    lines: list[MakeLine]
+    total: int
+    zone: str
+
+
+def make_view(uows: UnitOfWorkFactory, filters: MakeFilters, today: date | None = None) -> MakeView:
+    """The open MOs that pass ``filters``, in rank order, with their plan."""
+    day = today or date.today()
+    rows = orders_queries.make_list(uows, MO_OPEN, today=lambda: day)
+    plans = {m.number: m for m in api_queries.manufacturing_orders(uows, list(MO_OPEN))}
+    lines: list[MakeLine] = []
+    for position, row in enumerate(rows, start=1):
+        mo = plans.get(row.number)
+        planned_late = mo is not None and mo.is_late
+        reason = ""
+        if row.late:
+            reason = f"due {row.due_date.isoformat()} has passed"
+        elif planned_late and mo is not None:
+            reason = mo.late_reason or "planned to finish after its due date"
+        lines.append(
+            MakeLine(
+                row,
+                position,
+                mo.planned_start if mo else None,
+                mo.planned_finish if mo else None,
+                row.late or planned_late,
+                reason,
+            )
+        )
+    zone = api_queries.setting(uows, TIMEZONE, "UTC")
+    return MakeView([ln for ln in lines if ln.matches(filters)], len(lines), zone)
+
+
+def _uows(request: Request) -> UnitOfWorkFactory:
+    uows: UnitOfWorkFactory = request.app.state.takt.uows
+    return uows
+
+
+def _table(request: Request, filters: MakeFilters, **extra: object) -> Response:
+    view = make_view(_uows(request), filters)
+    context = {"view": view, "filters": filters, "zone": zone_of(view.zone), **extra}
+    return render(request, "_make_table.html", context)
+
+
+FilterQuery = Annotated[str | None, Query(max_length=100)]
+
+
+@router.get("/make", name="make_page")
+def make_page(
+    request: Request,
+    viewer: CurrentViewer,
+    status: FilterQuery = None,
+    late: FilterQuery = None,
+    q: FilterQuery = None,
+) -> Response:
+    filters = MakeFilters.of(status, late, q)
+    view = make_view(_uows(request), filters)
+    return render(
+        request,
+        "make.html",
+        {"view": view, "filters": filters, "statuses": STATUSES, "zone": zone_of(view.zone)},
+    )
+
+
+@router.get("/make/table", name="make_table")
+def make_table(
+    request: Request,
+    viewer: CurrentViewer,
+    status: FilterQuery = None,
+    late: FilterQuery = None,
+    q: FilterQuery = None,
+) -> Response:
+    return _table(request, MakeFilters.of(status, late, q))
+
+
+FormText = Annotated[str | None, Form(max_length=100)]
+
+
+@router.post("/make/{number}/move", name="make_move")
+async def make_move(
+    request: Request,
+    number: str,
+    viewer: CsrfChecked,
+    direction: Annotated[str, Form(pattern="^(up|down)$")],
+    status: FormText = None,
+    late: FormText = None,
+    q: FormText = None,
+) -> Response:
+    """Moves ``number`` above (up) or below (down) its visible neighbour on the Make list."""
+    viewer.require("rank")
+    filters = MakeFilters.of(status, late, q)
+    moved = await run_in_threadpool(
+        _move, _uows(request), viewer.username, number, direction, filters
+    )
+    if moved:
+        request.app.state.feed.bump()
+    if not is_htmx(request):
+        return RedirectResponse(f"/make?{filters.query}#row-{number}", status_code=303)
+    return await run_in_threadpool(_table, request, filters, focus=number)
+
+
+def _move(
+    uows: UnitOfWorkFactory, user: str, number: str, direction: str, filters: MakeFilters
+) -> bool:
+    view = make_view(uows, MakeFilters())
+    everyone = [ln.number for ln in view.lines]
+    visible = [ln.number for ln in view.lines if ln.matches(filters)]
+    if number not in everyone:
+        mo = api_queries.manufacturing_order(uows, number)  # NotFound for an unknown number
+        raise DomainError(f"{number} is {mo.status.value}: only open orders are ranked")
+    if number not in visible:
+        return False
+    i = visible.index(number)
+    j = i - 1 if direction == "up" else i + 1
+    if not 0 <= j < len(visible):
+        return False
+    position = everyone.index(visible[j]) + 1
+    manufacturing.rank_mo(number, position, uows())
+    audit(uows, user, "rank", "manufacturing_order", number, {"position": position})
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class PegLine:
+    """An ingredient as the pegging panel shows it: the line and how allocation covers it."""
+
+    line: LineView
+    allocation: LineStatus | None
+
+    @property
+    def need_date(self) -> date | None:
+        return self.allocation.need_date if self.allocation else None
+
+    @property
+    def short(self) -> object:
+        alloc = self.allocation.allocation if self.allocation else None
+        return alloc.short if alloc else None
+
+
+@router.get("/make/{number}/materials", name="make_materials")
+def make_materials(request: Request, number: str, viewer: CurrentViewer) -> Response:
+    """The pegging of one MO: each ingredient's need, what covers it and when, and why."""
+    uows = _uows(request)
+    if not number.upper().startswith("MO-"):
+        raise NotFound(f"{number!r} is not a manufacturing order", field="order")
+    order = orders_queries.order_status(uows, number)
+    allocated = {ln.item: ln for ln in api_queries.order_allocation(uows, number)}
+    lines = [PegLine(ln, allocated.get(ln.item)) for ln in order.lines]
+    template = "_pegging.html" if is_htmx(request) else "pegging.html"
+    return render(request, template, {"order": order, "lines": lines})

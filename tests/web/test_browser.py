@@ -1,0 +1,194 @@
+"""The pages in a real browser (Debian's Chromium driven by Playwright): the Make list with its
+colours, moving an order, and a change in one page showing in another within 2 seconds (SSE).
+
+Skipped unless both ``/usr/bin/chromium`` (or ``CHROMIUM_PATH``) and the ``playwright`` package
+are there; ``playwright install`` is never needed (the system Chromium is used).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from takt.api import create_app
+from takt.app import manufacturing
+from takt.config import Takt
+from takt.web import create_web
+from takt.web.site import Site as WholeSite
+from tests.api.orders import some_orders
+from tests.integration.conftest import small_plant
+from tests.web.conftest import PASSWORD, SECRET, add_users
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = os.environ.get("TAKT_SCREENSHOTS")  # a folder to save screenshots in, when set
+
+if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+pytestmark = [pytest.mark.slow, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(takt: Takt) -> Iterator[tuple[str, dict[str, str]]]:
+    """The whole site (API and pages) on a free port of 127.0.0.1, with the table maker."""
+    import uvicorn
+
+    small_plant(takt.uows)
+    add_users(takt)
+    orders = some_orders(takt)
+    site = WholeSite(create_app(takt), create_web(takt, secret=SECRET))
+    port = _free_port()
+    config = uvicorn.Config(
+        site, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the server did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", orders
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def contexts(chromium: Any, served: tuple[str, dict[str, str]]) -> Iterator[list[Any]]:
+    """Browser contexts of one test, closed before the server stops (their streams end)."""
+    opened: list[Any] = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def _login(opened: list[Any], chromium: Any, base: str, username: str, **context: Any) -> Any:
+    browser_context = chromium.new_context(**context)
+    opened.append(browser_context)
+    page = browser_context.new_page()
+    page.goto(f"{base}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
+def _shot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / name))
+
+
+def _rows(page: Any) -> list[str]:
+    rows: list[str] = page.eval_on_selector_all(
+        "#make-table tbody tr", "rows => rows.map(r => r.dataset.number)"
+    )
+    return rows
+
+
+def _wait_rows(page: Any, expected: list[str], timeout: float = 5.0) -> None:
+    """Waits until the Make table shows ``expected`` (polled: the pages' CSP forbids eval)."""
+    deadline = time.monotonic() + timeout
+    while _rows(page) != expected and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert _rows(page) == expected
+
+
+def test_a_planner_logs_in_sees_the_colours_and_moves_an_order_up(
+    chromium: Any, served: tuple[str, dict[str, str]], contexts: list[Any]
+) -> None:
+    base, orders = served
+    legs, table = orders["legs"], orders["table"]
+    page = _login(contexts, chromium, base, "planner", viewport={"width": 1280, "height": 800})
+    page.wait_for_url(f"{base}/make")
+    assert page.title() == "Make · Takt"
+    assert _rows(page) == [legs, table]
+    status = page.locator(f"#row-{legs} .mat")
+    assert "Expected" in status.inner_text()  # words beside the colour
+    colour = status.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert colour not in ("", "rgba(0, 0, 0, 0)")
+    _shot(page, "make.png")
+
+    page.locator(f"#up-{table}").click()
+    _wait_rows(page, [table, legs])
+    assert page.url == f"{base}/make"  # swapped in place, no page load
+
+    # the keyboard: Alt+Down on the focused row moves it back
+    page.locator(f"#down-{table}").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    _wait_rows(page, [legs, table])
+
+    page.locator(f"#row-{legs} a.mat").click()
+    page.locator("#panel .pegging").wait_for(timeout=5000)
+    assert "OAK" in page.locator("#panel").inner_text()
+    _shot(page, "make-pegging.png")
+
+
+def test_a_task_started_in_one_page_shows_in_another_within_two_seconds(
+    chromium: Any, served: tuple[str, dict[str, str]], contexts: list[Any]
+) -> None:
+    base, orders = served
+    legs = orders["legs"]
+    tablet = {"viewport": {"width": 800, "height": 1280}, "has_touch": True}
+    watcher = _login(contexts, chromium, base, "planner", **tablet)
+    watcher.wait_for_url(f"{base}/make")
+    watcher.goto(f"{base}/tasks")
+    watcher.locator(f"#start-{legs}-10").wait_for()
+    operator = _login(contexts, chromium, base, "operator", **tablet)
+    operator.wait_for_url(f"{base}/tasks")
+    watcher.wait_for_timeout(300)  # let the watcher's event stream connect
+
+    began = time.monotonic()
+    operator.locator(f"#start-{legs}-10").click()
+    operator.locator(f"#pause-{legs}-10").wait_for(timeout=5000)
+    watcher.locator(f"#pause-{legs}-10").wait_for(timeout=2000)
+    assert time.monotonic() - began < 2.5
+    assert "In progress" in watcher.locator(f"#task-{legs}-10").inner_text()
+    _shot(watcher, "tasks-live.png")
+
+
+def test_a_change_made_elsewhere_shows_on_an_open_make_page_within_two_seconds(
+    chromium: Any, served: tuple[str, dict[str, str]], contexts: list[Any], takt: Takt
+) -> None:
+    """Not through the pages (the API, the CLI, another process): the poller notices."""
+    base, orders = served
+    legs, table = orders["legs"], orders["table"]
+    page = _login(contexts, chromium, base, "viewer")
+    page.wait_for_url(f"{base}/make")
+    assert _rows(page) == [legs, table]
+    page.wait_for_timeout(300)  # let the event stream connect
+    manufacturing.rank_mo(table, 1, takt.uows())
+    _wait_rows(page, [table, legs], timeout=2.0)
