@@ -68,7 +68,12 @@ def test_serve_refuses_without_an_admin_then_starts(
     result = cli("serve", "--host", "0.0.0.0", "--port", "8123")
     assert result.exit_code == 0, result.output
     assert (started["host"], started["port"]) == ("0.0.0.0", 8123)
-    assert started["app"].openapi_url == "/api/v1/openapi.json"
+    # One server: the API under /api/v1, the pages everywhere else.
+    from starlette.testclient import TestClient
+
+    with TestClient(started["app"]) as client:
+        assert client.get("/api/v1/openapi.json").status_code == 200
+        assert client.get("/", follow_redirects=False).headers["location"].endswith("/login")
 
 
 def test_user_commands(cli: Any) -> None:
