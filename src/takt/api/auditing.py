@@ -1,17 +1,16 @@
 """The audit trail from the API: who changed what, when, with the record before and after.
 
-Use cases commit their own unit of work, so the entry is written right after a successful use
-case in a unit of work of its own (see the API notes for moving it into the use case's
-transaction). The trail is append-only: the API has no route that edits or deletes it.
+Writing goes through ``takt.app.audit.record``; here records are turned into JSON (Pydantic
+models dumped with their cost fields). The API has no route that edits or deletes the trail.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
+from takt.app import audit as trail
 from takt.app.ports import UnitOfWorkFactory
 
 
@@ -33,8 +32,4 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> None:
-    with uows() as uow:
-        uow.audit.record(
-            datetime.now(UTC), user, action, entity, key[:64], snapshot(before), snapshot(after)
-        )
-        uow.commit()
+    trail.record(uows, user, action, entity, key, snapshot(before), snapshot(after))
