@@ -13,7 +13,7 @@ from takt.api.ownership import check_mo
 from takt.api.pagination import PageParams
 from takt.api.routers.items import SkuPath
 from takt.api.schemas.common import CODE_PATTERN, SKU_PATTERN, Page, PostedRead
-from takt.api.schemas.orders import (
+from takt.api.schemas.manufacturing import (
     BlockCreate,
     CompleteCreate,
     CostsRead,

@@ -10,8 +10,8 @@ from fastapi import Path, Query
 
 from takt.api.auditing import record
 from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
+from takt.api.schemas.allocation import OrderAllocationRead
 from takt.api.schemas.common import CODE_PATTERN, DECIMAL_PATTERN, SKU_PATTERN
-from takt.api.schemas.orders import OrderAllocationRead
 from takt.api.schemas.planning import PlanSummaryRead, PromiseRead, ReplanCreate, ScheduleRead
 from takt.app import api_queries, orders_queries, promise, scheduling
 from takt.app.orders_queries import MO_OPEN

@@ -10,7 +10,7 @@ from takt.api.auditing import record
 from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
 from takt.api.pagination import PageParams
 from takt.api.schemas.common import CODE_PATTERN, Page, PostedRead
-from takt.api.schemas.orders import (
+from takt.api.schemas.purchasing import (
     PurchaseLineIn,
     PurchaseOrderCreate,
     PurchaseOrderRead,

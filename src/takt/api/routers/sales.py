@@ -10,16 +10,16 @@ from takt.api.auditing import record
 from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
 from takt.api.pagination import PageParams
 from takt.api.schemas.common import CODE_PATTERN, Page, PostedRead
-from takt.api.schemas.orders import (
+from takt.api.schemas.manufacturing import ManufacturingOrderRead
+from takt.api.schemas.resources import CustomerCreate, CustomerRead
+from takt.api.schemas.sales import (
     MakeToOrderCreate,
-    ManufacturingOrderRead,
     SalesLineIn,
     SalesOrderCreate,
     SalesOrderRead,
     SalesOrderRowRead,
     ShipCreate,
 )
-from takt.api.schemas.resources import CustomerCreate, CustomerRead
 from takt.api.schemas.stock import posted_read
 from takt.app import api_queries, manufacturing, orders_queries, sales
 from takt.domain.sales import SalesStatus

@@ -11,7 +11,7 @@ from takt.api.deps import BODY_PROBLEMS, Access, Caller, Uows, guarded_router
 from takt.api.ownership import check_task
 from takt.api.pagination import PageParams
 from takt.api.schemas.common import CODE_PATTERN, Page
-from takt.api.schemas.orders import (
+from takt.api.schemas.manufacturing import (
     TaskActionRead,
     TaskBlock,
     TaskFinish,
