@@ -104,3 +104,19 @@ def test_a_task_in_progress_is_pinned_and_the_plan_is_versioned(plant: Takt) -> 
     two = replan(plant.uows(), clock)
     assert two.version == one.version + 1
     assert two.fingerprint == one.fingerprint  # nothing changed
+
+
+def test_the_plan_is_rerun_only_when_its_inputs_change(plant: Takt) -> None:
+    from takt.app.scheduling import replan_if_changed
+
+    stock.receive(stock.Receive("OAK", D("100"), D("4")), plant.uows())
+    legs = mfg.create_mo(mfg.NewMO("LEG", D("10"), MON + timedelta(4)), plant.uows(), clock)
+    first = replan_if_changed(plant.uows, clock)
+    assert first is not None
+    assert replan_if_changed(plant.uows, clock) is None  # nothing changed: no new plan
+    mfg.rank_mo(legs.number, 1, plant.uows())  # same position: nothing changes
+    assert replan_if_changed(plant.uows, clock) is None
+    act_on_task(TaskCommand(legs.number, 10, TaskAction.START), plant.uows(), clock)
+    second = replan_if_changed(plant.uows, clock)
+    assert second is not None
+    assert second.version == first.version + 1

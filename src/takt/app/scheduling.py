@@ -26,7 +26,7 @@ from time import perf_counter
 from zoneinfo import ZoneInfo
 
 from takt.app.availability import allocation, ingredient_ref
-from takt.app.ports import UnitOfWork
+from takt.app.ports import UnitOfWork, UnitOfWorkFactory
 from takt.app.stock import Clock, utc_now
 from takt.app.webhooks import publish_event
 from takt.domain.allocation import Status
@@ -281,6 +281,45 @@ def replan(
         )
         uow.commit()
         return summary
+
+
+PLAN_MARKER = "plan.input_marker"
+
+
+def input_marker(uow: UnitOfWork, today: date) -> str:
+    """A hash of what the plan depends on that users change: open MOs (rank, status, quantity,
+    ingredients, task events), open sales and purchase lines, the ledger, and the day. Cheap (a
+    handful of light queries), so a server can ask every few seconds whether to replan."""
+    parts = (
+        today.isoformat(),
+        uow.stock.last_entry_id(),
+        uow.manufacturing.plan_inputs(),
+        sorted(
+            (p.order, p.line_no, p.remaining, p.expected_date) for p in uow.purchasing.open_lines()
+        ),
+        sorted(
+            (s.order, s.line_no, s.remaining, s.delivery_date, s.rank)
+            for s in uow.sales.open_lines()
+        ),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def replan_if_changed(uows: UnitOfWorkFactory, clock: Clock = utc_now) -> PlanSummary | None:
+    """Runs the instant plan when its inputs changed since the last one; None when they did not.
+
+    A server calls this every few seconds (a debounce: many changes in a burst give one plan).
+    """
+    with uows(read_only=True) as uow:
+        today = clock().astimezone(plant_zone(uow)).date()
+        marker = input_marker(uow, today)
+        if uow.settings.get(PLAN_MARKER) == marker:
+            return None
+    summary = replan(uows(), clock)
+    with uows() as uow:
+        uow.settings.set(PLAN_MARKER, marker)
+        uow.commit()
+    return summary
 
 
 def _fit(

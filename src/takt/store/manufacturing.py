@@ -483,6 +483,42 @@ class SqlManufacturingRepository:
         )
         return [(row[0], row[1]) for row in rows]
 
+    def plan_inputs(self) -> list[tuple[object, ...]]:
+        """What the schedule of the open MOs depends on, in three light queries: each open MO's
+        rank, status, quantities and due date, its ingredients' planned totals, and the newest
+        task event (a task started, paused or finished)."""
+        open_mo = manufacturing_orders.c.status.in_(OPEN_STATUSES)
+        rows: list[tuple[object, ...]] = [
+            tuple(r)
+            for r in self.session.execute(
+                select(
+                    manufacturing_orders.c.number,
+                    manufacturing_orders.c.rank,
+                    manufacturing_orders.c.status,
+                    manufacturing_orders.c.quantity,
+                    manufacturing_orders.c.completed,
+                    manufacturing_orders.c.due_date,
+                )
+                .where(open_mo)
+                .order_by(manufacturing_orders.c.id)
+            )
+        ]
+        rows.append(
+            tuple(
+                self.session.execute(
+                    select(
+                        func.count(),
+                        func.sum(mo_ingredients.c.planned),
+                        func.sum(mo_ingredients.c.consumed),
+                    )
+                    .join(manufacturing_orders, manufacturing_orders.c.id == mo_ingredients.c.mo_id)
+                    .where(open_mo)
+                ).one()
+            )
+        )
+        rows.append((self.session.execute(select(func.max(task_events.c.id))).scalar_one(),))
+        return rows
+
     def set_ranks(self, ranks: dict[str, int]) -> None:
         self.session.execute(
             update(manufacturing_orders).where(manufacturing_orders.c.number == bindparam("n")),

@@ -253,6 +253,10 @@ class SqlStockRepository:
             )
         ]
 
+    def last_entry_id(self) -> int:
+        """The id of the newest ledger entry (0 for an empty ledger): a cheap change marker."""
+        return int(self.session.execute(select(func.max(stock_ledger.c.id))).scalar_one() or 0)
+
     def ledger_sums(self) -> dict[StockKey, Decimal]:
         rows = self.session.execute(
             select(
