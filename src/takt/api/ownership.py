@@ -8,11 +8,6 @@ from takt.api.problems import ApiProblem
 from takt.app import api_queries
 from takt.app.ports import UnitOfWorkFactory
 from takt.domain.manufacturing import ManufacturingOrder
-from takt.domain.tasks import Task
-
-
-def _mine(task: Task, operator: str, runs: frozenset[str]) -> bool:
-    return task.operator == operator or (task.operator is None and task.workstation in runs)
 
 
 def _runs(uows: UnitOfWorkFactory, operator: str) -> frozenset[str]:
@@ -26,7 +21,7 @@ def check_task(uows: UnitOfWorkFactory, caller: Caller, number: str, sequence: i
     if operator is None:
         return
     task = api_queries.manufacturing_order(uows, number).task(sequence)
-    if not _mine(task, operator, _runs(uows, operator)):
+    if not task.is_work_of(operator, _runs(uows, operator)):
         raise ApiProblem(403, f"task {sequence} of {number} is not yours ({operator})")
 
 
@@ -37,6 +32,6 @@ def check_mo(uows: UnitOfWorkFactory, caller: Caller, number: str) -> Manufactur
         return None
     mo = api_queries.manufacturing_order(uows, number)
     runs = _runs(uows, operator)
-    if not any(_mine(t, operator, runs) for t in mo.tasks):
+    if not any(t.is_work_of(operator, runs) for t in mo.tasks):
         raise ApiProblem(403, f"{number} has no task of yours ({operator})")
     return mo

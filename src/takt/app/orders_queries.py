@@ -452,11 +452,7 @@ def task_list(
                 continue
             if workstation is not None and task.workstation != workstation:
                 continue
-            theirs = who is None or task.operator == who.code
-            free_for_them = (
-                who is not None and task.operator is None and who.may_run(task.workstation)
-            )
-            if not (theirs or free_for_them):
+            if who is not None and not task.is_work_of(who.code, who.workstations):
                 continue
             if ready_only and not is_ready:
                 continue

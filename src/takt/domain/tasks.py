@@ -150,6 +150,11 @@ class Task:
         ran = any(e.kind is TaskEventKind.START for e in self.events)
         self.status = TaskStatus.PAUSED if ran else TaskStatus.NOT_STARTED
 
+    def is_work_of(self, operator: str, may_run: frozenset[str]) -> bool:
+        """Whether the task is ``operator``'s own work: assigned to them, or not yet assigned and
+        on a workstation they may run (``may_run``)."""
+        return self.operator == operator or (self.operator is None and self.workstation in may_run)
+
     def booked_minutes(self, now: datetime | None = None) -> Decimal:
         """Minutes booked: running intervals only; a running task counts up to ``now``."""
         total = Fraction(0)
