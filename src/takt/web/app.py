@@ -23,7 +23,7 @@ from takt.app.users import authenticate_password
 from takt.config import Takt
 from takt.domain.errors import DomainError, NotFound
 from takt.domain.users import Role
-from takt.web import make, tasks
+from takt.web import buy, make, schedule, sell, stock, tasks
 from takt.web.auth import (
     CsrfChecked,
     CurrentViewer,
@@ -192,6 +192,10 @@ def create_web(
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(make.router)
     app.include_router(tasks.router)
+    app.include_router(schedule.router)
+    app.include_router(sell.router)
+    app.include_router(buy.router)
+    app.include_router(stock.router)
     _auth_routes(app)
     app.add_middleware(SecurityHeaders)
     return app
