@@ -6,6 +6,8 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
+
 from takt.app import api_queries, manufacturing
 from takt.web import render
 from tests.web.conftest import Site
@@ -158,3 +160,17 @@ def test_pages_render_without_the_vendor_files(site: Site, monkeypatch: object) 
     assert page.status_code == 200
     assert "htmx.min.js" not in page.text
     assert f'action="/make/{site.orders["legs"]}/move"' in page.text  # plain forms still work
+
+
+def test_a_long_make_list_comes_in_pages(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    from takt.web import make
+
+    monkeypatch.setattr(make, "PAGE_SIZE", 1)
+    planner = site.browser("planner")
+    first = planner.get("/make")
+    assert _order_on_page(first.text) == [site.orders["legs"]]
+    assert "Page 1 of 2" in first.text
+    second = planner.get("/make?page=2")
+    assert _order_on_page(second.text) == [site.orders["table"]]
+    assert 'rel="prev"' in second.text
+    assert planner.get("/make?page=banana").status_code == 200  # a bad page is the first page

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from takt.app.availability import (
@@ -351,6 +351,10 @@ class MakeRow:
     material_status: str | None
     late: bool
     blocked_reason: str
+    planned_start: datetime | None = None
+    planned_finish: datetime | None = None
+    planned_late: bool = False
+    late_reason: str = ""
 
 
 MO_OPEN = tuple(s for s in MOStatus if s.is_open)
@@ -394,6 +398,10 @@ def _make_row(
         _order_colour(mo.status is not MOStatus.CANCELLED, lines),
         mo.status.is_open and mo.due_date < today,
         mo.block_text,
+        mo.planned_start,
+        mo.planned_finish,
+        mo.is_late,
+        mo.late_reason,
     )
 
 

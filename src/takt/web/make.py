@@ -41,19 +41,32 @@ class MakeFilters:
     status: str = ""
     late: bool = False
     q: str = ""
+    page: int = 1
 
     @classmethod
-    def of(cls, status: str | None, late: str | None, q: str | None) -> MakeFilters:
+    def of(
+        cls, status: str | None, late: str | None, q: str | None, page: str | None = None
+    ) -> MakeFilters:
         return cls(
             status if status in STATUSES else "",
             (late or "").lower() in {"1", "true", "on", "yes"},
             (q or "").strip()[:100],
+            int(page) if page and page.isdigit() and 0 < int(page) < 100_000 else 1,
         )
 
     @property
     def query(self) -> str:
-        params = {"status": self.status, "late": "1" if self.late else "", "q": self.q}
+        params = {
+            "status": self.status,
+            "late": "1" if self.late else "",
+            "q": self.q,
+            "page": str(self.page) if self.page > 1 else "",
+        }
         return urlencode({k: v for k, v in params.items() if v})
+
+    def on_page(self, page: int) -> str:
+        """The query of this filter on another page."""
+        return MakeFilters(self.status, self.late, self.q, page).query
 
     @property
     def active(self) -> bool:
@@ -87,34 +100,48 @@ class MakeLine:
         return True
 
 
+PAGE_SIZE = 100
+"""Rows per page: the first screen renders this many, whatever the size of the order book."""
+
+
 @dataclass(frozen=True, slots=True)
 class MakeView:
     lines: list[MakeLine]
     total: int
     zone: str
 
+    def page(self, number: int) -> list[MakeLine]:
+        """The rows of page ``number`` (1 = the first ``PAGE_SIZE``)."""
+        start = (number - 1) * PAGE_SIZE
+        return self.lines[start : start + PAGE_SIZE]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.lines) // PAGE_SIZE))
+
+    @property
+    def page_size(self) -> int:
+        return PAGE_SIZE
+
 
 def make_view(uows: UnitOfWorkFactory, filters: MakeFilters, today: date | None = None) -> MakeView:
     """The open MOs that pass ``filters``, in rank order, with their plan."""
     day = today or date.today()
     rows = orders_queries.make_list(uows, MO_OPEN, today=lambda: day)
-    plans = {m.number: m for m in api_queries.manufacturing_orders(uows, list(MO_OPEN))}
     lines: list[MakeLine] = []
     for position, row in enumerate(rows, start=1):
-        mo = plans.get(row.number)
-        planned_late = mo is not None and mo.is_late
         reason = ""
         if row.late:
             reason = f"due {row.due_date.isoformat()} has passed"
-        elif planned_late and mo is not None:
-            reason = mo.late_reason or "planned to finish after its due date"
+        elif row.planned_late:
+            reason = row.late_reason or "planned to finish after its due date"
         lines.append(
             MakeLine(
                 row,
                 position,
-                mo.planned_start if mo else None,
-                mo.planned_finish if mo else None,
-                row.late or planned_late,
+                row.planned_start,
+                row.planned_finish,
+                row.late or row.planned_late,
                 reason,
             )
         )
@@ -143,8 +170,9 @@ def make_page(
     status: FilterQuery = None,
     late: FilterQuery = None,
     q: FilterQuery = None,
+    page: FilterQuery = None,
 ) -> Response:
-    filters = MakeFilters.of(status, late, q)
+    filters = MakeFilters.of(status, late, q, page)
     view = make_view(_uows(request), filters)
     return render(
         request,
@@ -160,8 +188,9 @@ def make_table(
     status: FilterQuery = None,
     late: FilterQuery = None,
     q: FilterQuery = None,
+    page: FilterQuery = None,
 ) -> Response:
-    return _table(request, MakeFilters.of(status, late, q))
+    return _table(request, MakeFilters.of(status, late, q, page))
 
 
 FormText = Annotated[str | None, Form(max_length=100)]
@@ -176,10 +205,11 @@ async def make_move(
     status: FormText = None,
     late: FormText = None,
     q: FormText = None,
+    page: FormText = None,
 ) -> Response:
     """Moves ``number`` above (up) or below (down) its visible neighbour on the Make list."""
     viewer.require("rank")
-    filters = MakeFilters.of(status, late, q)
+    filters = MakeFilters.of(status, late, q, page)
     moved = await run_in_threadpool(
         _move, _uows(request), viewer.username, number, direction, filters
     )
