@@ -121,3 +121,10 @@ def test_an_unknown_workstation_in_the_address_is_said_not_raised(site: Site) ->
     page = site.browser("planner").get("/tasks?workstation=NOPE")
     assert page.status_code == 200
     assert "unknown workstation" in page.text
+
+
+def test_the_travellers_qr_code_opens_only_that_orders_tasks(site: Site) -> None:
+    legs, table = site.orders["legs"], site.orders["table"]
+    page = site.browser("planner").get(f"/tasks?mo={legs}").text
+    assert legs in page
+    assert table not in page

@@ -23,7 +23,7 @@ from takt.app.users import authenticate_password
 from takt.config import Takt
 from takt.domain.errors import DomainError, NotFound
 from takt.domain.users import Role
-from takt.web import buy, make, schedule, sell, stock, tasks
+from takt.web import buy, documents, make, schedule, sell, stock, tasks
 from takt.web.auth import (
     CsrfChecked,
     CurrentViewer,
@@ -191,6 +191,7 @@ def create_web(
     _install_errors(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(make.router)
+    app.include_router(documents.router)
     app.include_router(tasks.router)
     app.include_router(schedule.router)
     app.include_router(sell.router)

@@ -43,19 +43,23 @@ MAX_QUANTITY = Decimal("1e9")
 
 @dataclass(frozen=True, slots=True)
 class TaskFilters:
-    """A workstation and, for users who are not operators, an operator to show."""
+    """A workstation, one MO (the traveller's QR code opens its tasks) and, for users who are
+    not operators, an operator to show."""
 
     workstation: str = ""
     operator: str = ""
+    mo: str = ""
 
     @classmethod
-    def of(cls, viewer: Viewer, workstation: str | None, operator: str | None) -> TaskFilters:
+    def of(
+        cls, viewer: Viewer, workstation: str | None, operator: str | None, mo: str | None = None
+    ) -> TaskFilters:
         who = viewer.operator or (operator or "").strip()
-        return cls((workstation or "").strip(), who)
+        return cls((workstation or "").strip(), who, (mo or "").strip())
 
     @property
     def query(self) -> str:
-        params = {"workstation": self.workstation, "operator": self.operator}
+        params = {"workstation": self.workstation, "operator": self.operator, "mo": self.mo}
         return urlencode({k: v for k, v in params.items() if v})
 
 
@@ -80,6 +84,8 @@ def tasks_view(uows: UnitOfWorkFactory, filters: TaskFilters) -> TasksView:
         rows = orders_queries.task_list(uows, filters.workstation or None, filters.operator or None)
     except DomainError as exc:  # an unknown workstation or operator in the address
         return TasksView([], 0, exc.message)
+    if filters.mo:
+        rows = [row for row in rows if row.mo == filters.mo]
     grouped: dict[str, list[TaskRow]] = {}
     for row in rows:
         grouped.setdefault(row.workstation, []).append(row)
@@ -110,8 +116,9 @@ def tasks_page(
     viewer: CurrentViewer,
     workstation: TextQuery = None,
     operator: TextQuery = None,
+    mo: TextQuery = None,
 ) -> Response:
-    filters = TaskFilters.of(viewer, workstation, operator)
+    filters = TaskFilters.of(viewer, workstation, operator, mo)
     context = _context(request, viewer, filters)
     uows = _uows(request)
     context["workstations"] = api_queries.workstations(uows)
@@ -125,8 +132,9 @@ def tasks_table(
     viewer: CurrentViewer,
     workstation: TextQuery = None,
     operator: TextQuery = None,
+    mo: TextQuery = None,
 ) -> Response:
-    filters = TaskFilters.of(viewer, workstation, operator)
+    filters = TaskFilters.of(viewer, workstation, operator, mo)
     return render(request, "_tasks_table.html", _context(request, viewer, filters))
 
 
@@ -185,12 +193,13 @@ async def task_action(
     scrap: FormText = None,
     workstation: FormText = None,
     operator: FormText = None,
+    mo: FormText = None,
 ) -> Response:
     viewer.require("task")
     chosen = PAGE_ACTIONS.get(action)
     if chosen is None:
         raise Refused(f"unknown task action {action!r}", status=404)
-    filters = TaskFilters.of(viewer, workstation, operator)
+    filters = TaskFilters.of(viewer, workstation, operator, mo)
     uows = _uows(request)
     await run_in_threadpool(_act, uows, viewer, number, sequence, chosen, quantity_done, scrap)
     request.app.state.feed.bump()
