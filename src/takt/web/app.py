@@ -23,7 +23,7 @@ from takt.app.users import authenticate_password
 from takt.config import Takt
 from takt.domain.errors import DomainError, NotFound
 from takt.domain.users import Role
-from takt.web import buy, documents, make, schedule, sell, stock, tasks
+from takt.web import buy, costs, documents, items, make, schedule, sell, stock, tasks
 from takt.web.auth import (
     CsrfChecked,
     CurrentViewer,
@@ -184,6 +184,8 @@ def create_web(
     app = FastAPI(title="Takt", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.takt = takt
     app.state.templates = build_templates()
+    # The Costs link shows only for those who may see costs.
+    app.state.templates.env.globals["sees_costs"] = stock.sees_costs
     key = secret or configured_secret(takt.settings) or stored_secret(takt.uows)
     app.state.signer = Signer(key, max_age)
     app.state.throttle = throttle or LoginThrottle()
@@ -197,6 +199,8 @@ def create_web(
     app.include_router(sell.router)
     app.include_router(buy.router)
     app.include_router(stock.router)
+    app.include_router(items.router)
+    app.include_router(costs.router)
     _auth_routes(app)
     app.add_middleware(SecurityHeaders)
     return app
