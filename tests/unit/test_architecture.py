@@ -25,7 +25,16 @@ ALLOWED: dict[str, set[str]] = {
     # writes the XLSX files of import and export.
     "app": {"takt.domain", "takt.planning", "argon2", "openpyxl"},
     "api": {"takt.app", "takt.domain", "takt.config", "fastapi", "pydantic", "starlette"},
-    "web": {"takt.app", "takt.domain", "takt.config", "fastapi", "jinja2", "starlette"},
+    # markupsafe is Jinja2's own escaping (marks SVG built by the page code as safe).
+    "web": {
+        "takt.app",
+        "takt.domain",
+        "takt.config",
+        "fastapi",
+        "jinja2",
+        "markupsafe",
+        "starlette",
+    },
 }
 # OR-Tools is confined to the CP-SAT optimiser.
 EXTRA = {("planning", "cpsat"): {"ortools"}}
