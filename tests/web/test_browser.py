@@ -37,7 +37,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = os.environ.get("TAKT_SCREENSHOTS")  # a folder to save screenshots in, when set
+# Where the browser tests save a screenshot of each page they visit (README: "Test").
+SHOTS = os.environ.get("TAKT_SCREENSHOTS") or str(
+    Path(__file__).resolve().parents[2] / "screenshots"
+)
 
 if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
@@ -109,6 +112,7 @@ def _login(opened: list[Any], chromium: Any, base: str, username: str, **context
 
 def _shot(page: Any, name: str) -> None:
     if SHOTS:
+        Path(SHOTS).mkdir(exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / name))
 
 

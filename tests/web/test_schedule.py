@@ -23,7 +23,10 @@ from takt.web import schedule
 from tests.web.conftest import Site
 
 D = Decimal
-SHOTS = os.environ.get("TAKT_SCREENSHOTS")  # a folder to save screenshots in, when set
+# Where the browser tests save a screenshot of each page they visit (README: "Test").
+SHOTS = os.environ.get("TAKT_SCREENSHOTS") or str(
+    Path(__file__).resolve().parents[2] / "screenshots"
+)
 
 
 def _with_schedule(site: Site) -> Site:
@@ -325,6 +328,7 @@ def test_in_a_browser_a_planner_opens_a_task_by_keyboard_and_replans(takt: Takt)
             assert "Cut legs" in page.locator("#panel").inner_text()
             assert page.url.startswith(f"{base}/schedule?")  # in place, no page load
             if SHOTS:
+                Path(SHOTS).mkdir(exist_ok=True)
                 page.screenshot(path=str(Path(SHOTS) / "schedule.png"), full_page=True)
             page.locator("#replan-instant").click()
             page.locator("#replan-result .comparison").wait_for(timeout=10000)
