@@ -19,7 +19,7 @@ Choices where DOMAIN.md is silent:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -39,7 +39,8 @@ from takt.domain.allocation import Demand, DemandKind, LineAllocation, Status, a
 from takt.domain.bom import BomBook
 from takt.domain.costing import CostRollup
 from takt.domain.errors import DomainError
-from takt.domain.manufacturing import CostSheet, ManufacturingOrder, MOStatus
+from takt.domain.items import Item
+from takt.domain.manufacturing import CostSheet, ManufacturingOrder, MOStatus, Overhead
 from takt.domain.purchasing import PurchaseOrder, PurchaseStatus
 from takt.domain.sales import SalesOrder, SalesStatus
 from takt.domain.tasks import TaskStatus
@@ -661,16 +662,32 @@ def mo_costs(uows: UnitOfWorkFactory, number: str, clock: Clock = utc_now) -> Co
         routings = uow.recipes.routings()
         rates = {code: ws.cost_per_hour for code, ws in uow.resources.workstations().items()}
         overhead = overhead_rules(uow)
-    rollup = CostRollup(book, routings, rates)
+    return cost_view(mo, items, CostRollup(book, routings, rates), overhead, clock())
+
+
+def cost_view(
+    mo: ManufacturingOrder,
+    items: Mapping[str, Item],
+    rollup: CostRollup,
+    overhead: Overhead,
+    now: datetime,
+) -> CostView:
+    """Planned (ingredients at today's cost, planned hours) against actual cost of ``mo``, from
+    data already read; an ingredient with no cost at all is listed in ``missing``."""
     costs: dict[str, Decimal] = {}
     estimated = False
     missing: list[str] = []
     for ing in mo.ingredients:
-        valued = items[ing.sku].cost_for_valuation()
-        if valued is None and items[ing.sku].is_made:
-            breakdown = rollup.cost(ing.sku)
-            valued = (breakdown.unit_cost, True)
-            missing.extend(breakdown.missing)
+        item = items.get(ing.sku)
+        valued = item.cost_for_valuation() if item is not None else None
+        if valued is None and item is not None and item.is_made:
+            try:
+                breakdown = rollup.cost(ing.sku)
+            except DomainError:  # a made item with no BOM and no routing: no cost known
+                breakdown = None
+            if breakdown is not None:
+                valued = (breakdown.unit_cost, True)
+                missing.extend(breakdown.missing)
         if valued is None:
             missing.append(ing.sku)
             continue
@@ -683,7 +700,7 @@ def mo_costs(uows: UnitOfWorkFactory, number: str, clock: Clock = utc_now) -> Co
         mo.completed,
         mo.status.value,
         mo.planned_cost(costs, overhead),
-        mo.actual_cost(overhead, clock()),
+        mo.actual_cost(overhead, now),
         estimated,
         sorted(set(missing)),
     )

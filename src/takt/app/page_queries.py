@@ -10,21 +10,18 @@ fixed number of queries whatever the number of items, BOM levels or orders.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from takt.app.manufacturing import overhead_rules
-from takt.app.orders_queries import CostView
+from takt.app.orders_queries import CostView, cost_view
 from takt.app.ports import UnitOfWorkFactory
 from takt.app.stock import Clock, utc_now
 from takt.domain.bom import BomBook, fraction_to_quantity
 from takt.domain.costing import CostBreakdown, CostRollup
-from takt.domain.errors import DomainError
 from takt.domain.items import Item
-from takt.domain.manufacturing import ManufacturingOrder, MOStatus, Overhead
+from takt.domain.manufacturing import MOStatus
 from takt.domain.routing import Operation
 from takt.domain.sales import SalesStatus
 from takt.domain.units import round_cost
@@ -208,7 +205,7 @@ def cost_report(uows: UnitOfWorkFactory, clock: Clock = utc_now) -> CostReport:
         names = {c.code: c.name for c in uow.partners.customers().values()}
     rollup = CostRollup(book, routings, rates)
     now = clock()
-    views = [_mo_cost(mo, items, rollup, overhead, now) for mo in mos]
+    views = [cost_view(mo, items, rollup, overhead, now) for mo in mos]
     views.sort(key=lambda v: v.number)
     margins = [
         MarginRow(
@@ -223,43 +220,3 @@ def cost_report(uows: UnitOfWorkFactory, clock: Clock = utc_now) -> CostReport:
         for o in sorted(orders, key=lambda o: o.number)
     ]
     return CostReport(views, margins)
-
-
-def _mo_cost(
-    mo: ManufacturingOrder,
-    items: Mapping[str, Item],
-    rollup: CostRollup,
-    overhead: Overhead,
-    now: datetime,
-) -> CostView:
-    """The same figures as ``orders_queries.mo_costs`` for one MO, from data already read."""
-    costs: dict[str, Decimal] = {}
-    estimated = False
-    missing: list[str] = []
-    for ing in mo.ingredients:
-        item = items.get(ing.sku)
-        valued = item.cost_for_valuation() if item is not None else None
-        if valued is None and item is not None and item.is_made:
-            try:
-                breakdown = rollup.cost(ing.sku)
-            except DomainError:  # a made item with no BOM and no routing: no cost known
-                breakdown = None
-            if breakdown is not None:
-                valued = (breakdown.unit_cost, True)
-                missing.extend(breakdown.missing)
-        if valued is None:
-            missing.append(ing.sku)
-            continue
-        costs[ing.sku] = valued[0]
-        estimated = estimated or valued[1]
-    return CostView(
-        mo.number,
-        mo.sku,
-        mo.quantity,
-        mo.completed,
-        mo.status.value,
-        mo.planned_cost(costs, overhead),
-        mo.actual_cost(overhead, now),
-        estimated,
-        sorted(set(missing)),
-    )
