@@ -1,9 +1,13 @@
 """Allocation and the red / amber / green status of orders, from what is stored now.
 
-Nothing here is stored: every read allocates afresh from the ledger balances and the open orders,
-so a re-rank, a posting or an order change shows in the very next read. Allocation is per item,
-so asking about one order reads only the demand and supply of that order's items (a few indexed
-queries), whatever the size of the order book.
+Allocation is per item: what one item's lines get depends only on that item's stock, supply and
+demand (and on the order of the demand lines among themselves). So the process keeps each item's
+allocation between reads (``uow.memo``) under the item's change mark, which every committed change
+to the item's stock or open orders renews (``store.marks``); a read takes the marks, redoes only
+the items whose mark moved, and serves the rest as kept. A re-rank, a posting or an order change
+therefore shows in the very next read, and after one change only its few items are recomputed.
+A unit of work that has written something not yet committed allocates afresh from what it sees.
+Asking about one order reads only the marks and the demand and supply of that order's items.
 
 Choices where DOMAIN.md is silent:
 - Stock is allocated company-wide (all locations together); a shipment or a consumption then
@@ -18,8 +22,9 @@ Choices where DOMAIN.md is silent:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -68,20 +73,25 @@ class LineStatus:
     allocation: LineAllocation | None
     made_to_order: MadeToOrder | None
     need_date: date
+    status: Status = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Worked out once: list screens read the status of every line on every read.
+        if self.made_to_order is None:
+            self.status = self.allocation.status if self.allocation else Status.GREEN
+            return
+        parts = [self.allocation.status] if self.allocation else []
+        on_time = self.made_to_order.finish <= self.need_date
+        parts.append(Status.AMBER if on_time else Status.RED)
+        self.status = worst(parts)
+
+    @property
+    def order(self) -> str:
+        return self.ref.split("/", 1)[0]
 
     @property
     def from_stock(self) -> Decimal:
         return self.allocation.from_stock if self.allocation else ZERO
-
-    @property
-    def status(self) -> Status:
-        if self.made_to_order is None:
-            return self.allocation.status if self.allocation else Status.GREEN
-        parts = [self.allocation.status] if self.allocation else []
-        if self.made_to_order is not None:
-            on_time = self.made_to_order.finish <= self.need_date
-            parts.append(Status.AMBER if on_time else Status.RED)
-        return worst(parts)
 
     @property
     def reason(self) -> str:
@@ -224,20 +234,164 @@ class Allocation:
 
     lines: dict[str, LineStatus]
     figures: dict[str, ItemFigures]
+    tallies: dict[str, Tally] | None = None
+    """Per order, how many of its lines are green, amber and red (worked out when first asked)."""
 
     def order_lines(self, order: str) -> list[LineStatus]:
         prefix = f"{order}/"
         return [ln for ref, ln in self.lines.items() if ref.startswith(prefix)]
 
+    def order_tallies(self) -> dict[str, Tally]:
+        if self.tallies is None:
+            tallies: dict[str, Tally] = {}
+            for line in self.lines.values():
+                order = line.order
+                tallies[order] = tallies.get(order, NO_LINES).plus(line.status)
+            object.__setattr__(self, "tallies", tallies)
+        assert self.tallies is not None
+        return self.tallies
+
     def order_status(self, order: str) -> Status:
-        return worst(ln.status for ln in self.order_lines(order))
+        """The worst status of the order's lines (green when it has none)."""
+        return self.order_tallies().get(order, NO_LINES).status
+
+    def order_statuses(self) -> dict[str, Status]:
+        return {order: tally.status for order, tally in self.order_tallies().items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How many lines of an order are green, amber and red."""
+
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+
+    @property
+    def status(self) -> Status:
+        return Status.RED if self.red else Status.AMBER if self.amber else Status.GREEN
+
+    @property
+    def empty(self) -> bool:
+        return not (self.green or self.amber or self.red)
+
+    def plus(self, status: Status, count: int = 1) -> Tally:
+        if status is Status.GREEN:
+            return Tally(self.green + count, self.amber, self.red)
+        if status is Status.AMBER:
+            return Tally(self.green, self.amber + count, self.red)
+        return Tally(self.green, self.amber, self.red + count)
+
+
+NO_LINES = Tally()
 
 
 def allocation(uow: UnitOfWork, skus: Sequence[str] | None = None) -> Allocation:
     """Allocates the items ``skus`` (all when None) as things stand in this unit of work."""
     # One object per line and no reference cycles: collections would find nothing to free.
     with collector_paused():
-        return _allocation(uow, skus)
+        if uow.marks.pending:
+            return _allocation(uow, skus)
+        marked = uow.marks.read(skus)
+        if marked is None:
+            return _allocation(uow, skus)
+        epoch, marks = marked
+        kept = uow.memo.setdefault(_MEMO_KEY, _Kept())
+        assert isinstance(kept, _Kept)
+        with kept.lock:
+            return kept.refresh(uow, epoch, marks, whole=skus is None)
+
+
+_MEMO_KEY = "availability.allocation"
+
+# Past this share of stale items one read of everything beats reading the stale ones by name.
+_READ_ALL_SHARE = 0.5
+
+
+@dataclass(slots=True)
+class _Kept:
+    """Each item's allocation as of its mark, kept between units of work on one database."""
+
+    epoch: int = 0
+    marks: dict[str, int] = field(default_factory=dict)
+    lines: dict[str, dict[str, LineStatus]] = field(default_factory=dict)
+    figures: dict[str, ItemFigures] = field(default_factory=dict)
+    whole: Allocation | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh(
+        self, uow: UnitOfWork, epoch: int, marks: dict[str, int], *, whole: bool
+    ) -> Allocation:
+        """Redoes the items whose mark moved; returns the allocation of the items in ``marks``."""
+        if epoch != self.epoch:
+            self.epoch = epoch
+            self.marks.clear()
+            self.lines.clear()
+            self.figures.clear()
+            self.whole = None
+        stale = [sku for sku, mark in marks.items() if self.marks.get(sku) != mark]
+        if stale:
+            read_all = whole and len(stale) > _READ_ALL_SHARE * len(marks)
+            fresh = _allocation(uow, None if read_all else stale)
+            per_item: dict[str, dict[str, LineStatus]] = {sku: {} for sku in stale}
+            for ref, line in fresh.lines.items():
+                per_item.setdefault(line.item, {})[ref] = line
+            # The whole allocation is patched item by item rather than put together again.
+            patched = None if self.whole is None else dict(self.whole.lines)
+            patched_figures = None if self.whole is None else dict(self.whole.figures)
+            tallies = None if self.whole is None else dict(self.whole.order_tallies())
+            for sku in stale:
+                if patched is not None and patched_figures is not None and tallies is not None:
+                    for ref, line in self.lines.get(sku, {}).items():
+                        del patched[ref]
+                        _count(tallies, line, -1)
+                    patched.update(per_item[sku])
+                    for line in per_item[sku].values():
+                        _count(tallies, line, 1)
+                    patched_figures.pop(sku, None)
+                    if sku in fresh.figures:
+                        patched_figures[sku] = fresh.figures[sku]
+                self.lines[sku] = per_item[sku]
+                if sku in fresh.figures:
+                    self.figures[sku] = fresh.figures[sku]
+                else:
+                    self.figures.pop(sku, None)
+                self.marks[sku] = marks[sku]
+            self.whole = (
+                None
+                if patched is None or patched_figures is None
+                else Allocation(patched, patched_figures, tallies)
+            )
+        if not whole:
+            return self._assemble(marks)
+        gone = set(self.marks) - set(marks)
+        if gone:
+            for sku in gone:
+                del self.marks[sku], self.lines[sku]
+                self.figures.pop(sku, None)
+            self.whole = None
+        if self.whole is None:
+            self.whole = self._assemble(marks)
+        return self.whole
+
+    def _assemble(self, skus: Iterable[str]) -> Allocation:
+        lines: dict[str, LineStatus] = {}
+        figures: dict[str, ItemFigures] = {}
+        for sku in skus:
+            lines.update(self.lines[sku])
+            found = self.figures.get(sku)
+            if found is not None:
+                figures[sku] = found
+        return Allocation(lines, figures)
+
+
+def _count(tallies: dict[str, Tally], line: LineStatus, count: int) -> None:
+    order = line.order
+    tally = tallies.get(order, NO_LINES).plus(line.status, count)
+    if tally.empty:
+        tallies.pop(order, None)
+    else:
+        tallies[order] = tally
 
 
 def _allocation(uow: UnitOfWork, skus: Sequence[str] | None) -> Allocation:

@@ -235,8 +235,7 @@ def sales_list(
             for m in uow.manufacturing.orders([s.value for s in MO_OPEN])
             if m.sales_order is not None
         ]
-    grouped = _by_order(result)
-    mo_colour = {m.number: worst(ln.status for ln in grouped.get(m.number, ())) for m in mtos}
+    mo_colour = {m.number: result.order_status(m.number) for m in mtos}
     mo_note = {m.number: f"{m.status.value}, materials {mo_colour[m.number]}" for m in mtos}
     red_mtos = {m.sales_order for m in mtos if mo_colour[m.number] is Status.RED}
     now = today()
@@ -539,10 +538,9 @@ def _sales_view(uow: UnitOfWork, order: SalesOrder) -> OrderView:
     skus = sorted({ln.sku for ln in order.lines} | {i.sku for m in mtos for i in m.ingredients})
     result = allocation(uow, skus) if skus and order.status.is_open else None
     whatif = _quote_whatif(uow, [order]) if order.status is SalesStatus.QUOTE else {}
-    grouped = _by_order(result) if result else {}
     mo_note = {
         m.number: f"{m.status.value}, materials "
-        f"{worst(ln.status for ln in grouped.get(m.number, ())).value}"
+        f"{(result.order_status(m.number) if result else Status.GREEN).value}"
         for m in mtos
     }
     lines = _sales_lines(order, result.lines if result else {}, whatif, mo_note)

@@ -21,7 +21,6 @@ from typing import Any
 
 from takt.app.availability import Allocation, allocation
 from takt.app.ports import UnitOfWork, UnitOfWorkFactory
-from takt.domain.allocation import Status, worst
 from takt.domain.events import (
     AvailabilityChanged,
     Delivery,
@@ -160,10 +159,7 @@ def publish_availability_changes(
 
 def order_colours(allocated: Allocation) -> dict[str, str]:
     """Each open order's colour: the worst of its lines (sales lines, or an MO's ingredients)."""
-    statuses: dict[str, list[Status]] = {}
-    for ref, line in allocated.lines.items():
-        statuses.setdefault(ref.split("/", 1)[0], []).append(line.status)
-    return {order: worst(found).value for order, found in statuses.items()}
+    return {order: status.value for order, status in allocated.order_statuses().items()}
 
 
 def deliver_pending(

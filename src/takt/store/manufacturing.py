@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from takt.domain.manufacturing import Ingredient, ManufacturingOrder, MOStatus
 from takt.domain.tasks import Task, TaskEvent, TaskEventKind, TaskStatus
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
+from takt.store.marks import SqlAllocationMarks
 from takt.store.tables import (
     items,
     locations,
@@ -49,9 +50,10 @@ def _day(planned: datetime | None, fallback: date) -> date:
 
 
 class SqlManufacturingRepository:
-    def __init__(self, session: Session, lookups: Lookups) -> None:
+    def __init__(self, session: Session, lookups: Lookups, marks: SqlAllocationMarks) -> None:
         self.session = session
         self.lookups = lookups
+        self.marks = marks
         self.tracker = RowTracker()
         self._events_stored: dict[int, int] = {}
 
@@ -108,11 +110,15 @@ class SqlManufacturingRepository:
     def _save_children(self, mo: ManufacturingOrder) -> None:
         """Writes new and changed ingredients and tasks, and the tasks' new events."""
         kept = [i.id for i in mo.ingredients if i.id is not None]
-        self.session.execute(
-            delete(mo_ingredients).where(
-                mo_ingredients.c.mo_id == mo.id, mo_ingredients.c.id.not_in(kept)
-            )
+        removed = self.session.execute(
+            delete(mo_ingredients)
+            .where(mo_ingredients.c.mo_id == mo.id, mo_ingredients.c.id.not_in(kept))
+            .returning(mo_ingredients.c.item_id)
         )
+        # Quantities, dates, rank and status of the order bear on each ingredient's allocation
+        # and on its output's; a removed ingredient frees what it held.
+        self.marks.touch_ids(removed.scalars())
+        self.marks.touch([mo.sku, *(i.sku for i in mo.ingredients)])
         new = [i for i in mo.ingredients if i.id is None]
         item_ids = self.lookups.ids_of(items, [i.sku for i in new], "SKU", "sku")
         for ing in new:
@@ -313,13 +319,40 @@ class SqlManufacturingRepository:
         return list(mos.values())
 
     def open_ingredients(self, skus: Sequence[str] | None = None) -> list[OpenIngredient]:
-        """Ingredients of open MOs still to consume, with the date they are needed.
+        """Ingredients of open MOs still to consume, with the date they are needed (at the
+        planned start; before the order is scheduled, at its due date).
 
-        The allocation of a whole order book reads 100,000 of these, so the query stays lean:
+        The allocation of a whole order book reads 100,000 of these, so that query stays lean:
         ids and the raw integer quantity per ingredient row, and each MO's number, need date and
         rank read once per MO (not once per ingredient).
         """
         open_mo = manufacturing_orders.c.status.in_(OPEN_STATUSES)
+        remaining = type_coerce(mo_ingredients.c.planned - mo_ingredients.c.consumed, BigInteger)
+        if skus is not None:
+            # A few items: their rows with their MOs' headers joined in, one query.
+            wanted = self.lookups.ids_of(items, skus, "SKU", "sku")
+            sku_of = {v: k for k, v in wanted.items()}
+            mo = manufacturing_orders
+            rows = self.session.execute(
+                select(
+                    mo.c.number,
+                    mo.c.planned_start,
+                    mo.c.due_date,
+                    mo.c.rank,
+                    mo_ingredients.c.item_id,
+                    remaining,
+                )
+                .join(mo, mo.c.id == mo_ingredients.c.mo_id)
+                .where(
+                    open_mo,
+                    mo_ingredients.c.planned > mo_ingredients.c.consumed,
+                    mo_ingredients.c.item_id.in_(list(wanted.values())),
+                )
+            )
+            return [
+                OpenIngredient(number, sku_of[item_id], from_micro(micro), _day(start, due), rank)
+                for number, start, due, rank, item_id, micro in rows
+            ]
         headers = {
             mo_id: (number, _day(start, due), rank)
             for mo_id, number, start, due, rank in self.session.execute(
@@ -334,21 +367,12 @@ class SqlManufacturingRepository:
         }
         if not headers:
             return []
-        remaining = type_coerce(mo_ingredients.c.planned - mo_ingredients.c.consumed, BigInteger)
         query = (
             select(mo_ingredients.c.mo_id, mo_ingredients.c.item_id, remaining)
             .join(manufacturing_orders, manufacturing_orders.c.id == mo_ingredients.c.mo_id)
             .where(open_mo, mo_ingredients.c.planned > mo_ingredients.c.consumed)
         )
-        if skus is not None:
-            wanted = self.lookups.ids_of(items, skus, "SKU", "sku")
-            query = query.where(mo_ingredients.c.item_id.in_(list(wanted.values())))
-            sku_of = {v: k for k, v in wanted.items()}
-        else:
-            sku_of = {
-                row[0]: row[1] for row in self.session.execute(select(items.c.id, items.c.sku))
-            }
-        # Needed at the planned start; before the order is scheduled, at its due date.
+        sku_of = {row[0]: row[1] for row in self.session.execute(select(items.c.id, items.c.sku))}
         result: list[OpenIngredient] = []
         for mo_id, item_id, micro in self.session.execute(query):
             number, need, rank = headers[mo_id]
@@ -413,15 +437,50 @@ class SqlManufacturingRepository:
         mo_times: dict[str, tuple[datetime | None, datetime | None, str]],
         task_times: dict[tuple[str, int], tuple[datetime, datetime]],
     ) -> None:
-        """Writes the planned starts and finishes of MOs and tasks."""
+        """Writes the planned starts and finishes of MOs and tasks.
+
+        Only MOs whose plan changed are written; an ingredient's allocation depends on its MO's
+        start day and the output's on the finish day, so only those items are touched."""
         if mo_times:
-            self.session.execute(
-                update(manufacturing_orders).where(manufacturing_orders.c.number == bindparam("n")),
-                [
-                    {"n": n, "planned_start": s, "planned_finish": f, "late_reason": why}
-                    for n, (s, f, why) in mo_times.items()
-                ],
-            )
+            mo = manufacturing_orders
+            stored = {
+                row.number: row
+                for row in self.session.execute(
+                    select(
+                        mo.c.number,
+                        mo.c.item_id,
+                        mo.c.due_date,
+                        mo.c.planned_start,
+                        mo.c.planned_finish,
+                        mo.c.late_reason,
+                    ).where(mo.c.number.in_(sorted(mo_times)))
+                )
+            }
+            changed = {
+                n: times
+                for n, times in mo_times.items()
+                if n not in stored
+                or (stored[n].planned_start, stored[n].planned_finish, stored[n].late_reason)
+                != times
+            }
+            if changed:
+                self.session.execute(
+                    update(mo).where(mo.c.number == bindparam("n")),
+                    [
+                        {"n": n, "planned_start": s, "planned_finish": f, "late_reason": why}
+                        for n, (s, f, why) in changed.items()
+                    ],
+                )
+            started_moved = set()
+            for n, (start, finish, _) in changed.items():
+                old = stored.get(n)
+                if old is None:
+                    continue
+                if _day(old.planned_start, old.due_date) != _day(start, old.due_date):
+                    started_moved.add(n)
+                if _day(old.planned_finish, old.due_date) != _day(finish, old.due_date):
+                    self.marks.touch_ids([old.item_id])
+            self._touch_ingredients_of(started_moved)
         if task_times:
             rows = self.session.execute(
                 select(manufacturing_orders.c.number, manufacturing_orders.c.id).where(
@@ -519,11 +578,39 @@ class SqlManufacturingRepository:
         rows.append((self.session.execute(select(func.max(task_events.c.id))).scalar_one(),))
         return rows
 
-    def set_ranks(self, ranks: dict[str, int]) -> None:
+    def set_ranks(self, ranks: dict[str, int], reordered: Collection[str]) -> None:
+        """Writes new ranks. ``reordered`` names the MOs whose place among the others changed:
+        the ones not named keep their order among themselves (renumbered around a moved MO), and
+        allocation depends only on that order, so only the named MOs' ingredients are touched."""
         self.session.execute(
             update(manufacturing_orders).where(manufacturing_orders.c.number == bindparam("n")),
             [{"n": number, "rank": rank} for number, rank in ranks.items()],
         )
+        self._touch_ingredients_of(reordered)
+
+    def shift_ranks(self, low: int, high: int, delta: int, besides: str) -> None:
+        """Adds ``delta`` to the rank of every open MO ranked ``low`` to ``high`` but ``besides``.
+        Their order among themselves stays, so no allocation changes: nothing is touched."""
+        mo = manufacturing_orders
+        self.session.execute(
+            update(mo)
+            .where(
+                mo.c.status.in_(OPEN_STATUSES),
+                mo.c.rank.between(low, high),
+                mo.c.number != besides,
+            )
+            .values(rank=mo.c.rank + delta)
+        )
+
+    def _touch_ingredients_of(self, numbers: Collection[str]) -> None:
+        if numbers:
+            self.marks.touch_ids(
+                self.session.execute(
+                    select(mo_ingredients.c.item_id)
+                    .join(manufacturing_orders, manufacturing_orders.c.id == mo_ingredients.c.mo_id)
+                    .where(manufacturing_orders.c.number.in_(sorted(numbers)))
+                ).scalars()
+            )
 
 
 def _ingredient_values(ing: Ingredient) -> dict[str, Decimal]:

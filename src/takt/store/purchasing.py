@@ -13,15 +13,17 @@ from takt.domain.errors import NotFound
 from takt.domain.purchasing import PurchaseLine, PurchaseOrder, PurchaseStatus
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
+from takt.store.marks import SqlAllocationMarks
 from takt.store.tables import items, locations, purchase_lines, purchase_orders, suppliers
 
 OPEN_STATUSES = (PurchaseStatus.OPEN.value, PurchaseStatus.PARTLY_RECEIVED.value)
 
 
 class SqlPurchaseRepository:
-    def __init__(self, session: Session, lookups: Lookups) -> None:
+    def __init__(self, session: Session, lookups: Lookups, marks: SqlAllocationMarks) -> None:
         self.session = session
         self.lookups = lookups
+        self.marks = marks
         self.tracker = RowTracker()
 
     def add(self, order: PurchaseOrder) -> PurchaseOrder:
@@ -109,6 +111,8 @@ class SqlPurchaseRepository:
         self._save_lines(order)
 
     def _save_lines(self, order: PurchaseOrder) -> None:
+        # The expected date and status of the order date all its lines: every item is touched.
+        self.marks.touch(ln.sku for ln in order.lines)
         new = [ln for ln in order.lines if ln.id is None]
         item_ids = self.lookups.ids_of(items, [ln.sku for ln in new], "SKU", "sku")
         for line in new:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from takt.app.ports import OpenSalesLine
@@ -13,15 +13,17 @@ from takt.domain.errors import NotFound
 from takt.domain.sales import SalesLine, SalesOrder, SalesStatus
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
-from takt.store.tables import customers, items, sales_lines, sales_orders
+from takt.store.marks import SqlAllocationMarks
+from takt.store.tables import customers, items, manufacturing_orders, sales_lines, sales_orders
 
 OPEN_STATUSES = (SalesStatus.OPEN.value, SalesStatus.PARTLY_DELIVERED.value)
 
 
 class SqlSalesRepository:
-    def __init__(self, session: Session, lookups: Lookups) -> None:
+    def __init__(self, session: Session, lookups: Lookups, marks: SqlAllocationMarks) -> None:
         self.session = session
         self.lookups = lookups
+        self.marks = marks
         self.tracker = RowTracker()
 
     def add(self, order: SalesOrder) -> SalesOrder:
@@ -97,6 +99,21 @@ class SqlSalesRepository:
         self._save_lines(order)
 
     def _save_lines(self, order: SalesOrder) -> None:
+        # The order's date, rank and status rank all its lines: every line's item is touched.
+        self.marks.touch(ln.sku for ln in order.lines)
+        kept = [ln.id for ln in order.lines if ln.id is not None]
+        gone = sales_lines.c.order_id == order.id, sales_lines.c.id.not_in(kept)
+        # A removed line's (cancelled) make-to-order MO keeps its history, not the link.
+        self.session.execute(
+            update(manufacturing_orders)
+            .where(manufacturing_orders.c.sales_line_id.in_(select(sales_lines.c.id).where(*gone)))
+            .values(sales_line_id=None)
+        )
+        self.marks.touch_ids(
+            self.session.execute(delete(sales_lines).where(*gone).returning(sales_lines.c.item_id))
+            .scalars()
+            .all()
+        )
         new = [ln for ln in order.lines if ln.id is None]
         item_ids = self.lookups.ids_of(items, [ln.sku for ln in new], "SKU", "sku")
         for line in new:

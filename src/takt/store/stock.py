@@ -22,15 +22,17 @@ from takt.domain.ledger import LedgerEntry, PostingResult, Reason, StockKey
 from takt.domain.valuation import CostLayer
 from takt.store.items import item_from_row, item_select
 from takt.store.lookups import Lookups
+from takt.store.marks import SqlAllocationMarks
 from takt.store.tables import cost_layers, items, locations, stock_balances, stock_ledger
 
 ZERO = Decimal(0)
 
 
 class SqlStockRepository:
-    def __init__(self, session: Session, lookups: Lookups) -> None:
+    def __init__(self, session: Session, lookups: Lookups, marks: SqlAllocationMarks) -> None:
         self.session = session
         self.lookups = lookups
+        self.marks = marks
         self._balance_ids: dict[StockKey, int] = {}
 
     def lock_items(self, skus: Sequence[str]) -> dict[str, Item]:
@@ -137,6 +139,7 @@ class SqlStockRepository:
     def apply(self, result: PostingResult) -> None:
         """Writes a posting's entries, balances and item costs (inside the caller's transaction)."""
         item_ids = self.lookups.ids_of(items, [e.key.item for e in result.entries], "SKU", "sku")
+        self.marks.touch_ids(item_ids.values())
         loc_ids = self.lookups.ids_of(
             locations, [e.key.location for e in result.entries], "location", "location"
         )

@@ -487,3 +487,15 @@ order_colours = Table(
     Column("status", String(8), nullable=False),
     Column("changed_at", UtcDateTime, nullable=False),
 )
+
+# A change mark per item: a fresh random number each time a committed transaction changes what the
+# item's allocation depends on (its stock, an open order line, an MO's rank or planned dates), so
+# a process can keep allocations between reads and redo only the items whose mark moved. The row
+# with ``item_id`` 0 is the database's epoch: a new one after a reset, so nothing kept from before
+# is taken for current. No foreign key, because of that row.
+allocation_marks = Table(
+    "allocation_marks",
+    metadata,
+    Column("item_id", Id, primary_key=True, autoincrement=False),
+    Column("mark", BigInteger, nullable=False),
+)

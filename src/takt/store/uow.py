@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +13,7 @@ from takt.store.items import SqlItemRepository
 from takt.store.locations import SqlLocationRepository
 from takt.store.lookups import Lookups
 from takt.store.manufacturing import SqlManufacturingRepository
+from takt.store.marks import SqlAllocationMarks
 from takt.store.numbers import SqlNumberRepository
 from takt.store.partners import SqlPartnerRepository
 from takt.store.purchasing import SqlPurchaseRepository
@@ -43,10 +44,23 @@ class SqlUnitOfWork:
     audit: SqlAuditRepository
     webhooks: SqlWebhookRepository
 
-    def __init__(self, sessions: sessionmaker[Session], read_only: bool = False) -> None:
+    marks: SqlAllocationMarks
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        read_only: bool = False,
+        memo: dict[str, Any] | None = None,
+    ) -> None:
         self._sessions = sessions
         self._read_only = read_only
         self.session: Session | None = None
+        # Derived figures kept between units of work on this database (see app.availability).
+        self.memo: dict[str, Any] = {} if memo is None else memo
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
 
     def __enter__(self) -> Self:
         session = self._sessions()
@@ -55,16 +69,17 @@ class SqlUnitOfWork:
             session.connection(execution_options={"sqlite_begin": "DEFERRED"})
         lookups = Lookups(session)
         self.session = session
+        self.marks = marks = SqlAllocationMarks(session, lookups)
         self.items = SqlItemRepository(session, lookups)
         self.recipes = SqlRecipeRepository(session, lookups)
         self.resources = SqlResourceRepository(session, lookups)
         self.locations = SqlLocationRepository(session, lookups)
-        self.stock = SqlStockRepository(session, lookups)
+        self.stock = SqlStockRepository(session, lookups, marks)
         self.numbers = SqlNumberRepository(session)
         self.partners = SqlPartnerRepository(session, lookups)
-        self.sales = SqlSalesRepository(session, lookups)
-        self.purchasing = SqlPurchaseRepository(session, lookups)
-        self.manufacturing = SqlManufacturingRepository(session, lookups)
+        self.sales = SqlSalesRepository(session, lookups, marks)
+        self.purchasing = SqlPurchaseRepository(session, lookups, marks)
+        self.manufacturing = SqlManufacturingRepository(session, lookups, marks)
         self.settings = SqlSettingsRepository(session)
         self.users = SqlUserRepository(session, lookups)
         self.audit = SqlAuditRepository(session)
@@ -88,10 +103,12 @@ class SqlUnitOfWork:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         assert self.session is not None
+        self.marks.flush()
         self.session.commit()
 
     def rollback(self) -> None:
         assert self.session is not None
+        self.marks.discard()
         self.session.rollback()
 
 
@@ -101,6 +118,7 @@ class SqlUnitOfWorkFactory:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self.memo: dict[str, Any] = {}
 
     def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, read_only=read_only)
+        return SqlUnitOfWork(self.sessions, read_only=read_only, memo=self.memo)
