@@ -33,7 +33,7 @@ from takt.app.availability import (
     snapshot,
 )
 from takt.app.manufacturing import overhead_rules
-from takt.app.ports import UnitOfWork, UnitOfWorkFactory
+from takt.app.ports import MakeEntry, UnitOfWork, UnitOfWorkFactory
 from takt.app.stock import Clock, utc_now
 from takt.domain.allocation import Demand, DemandKind, LineAllocation, Status, allocate, worst
 from takt.domain.bom import BomBook
@@ -375,6 +375,92 @@ def make_list(
         )
         result = allocation(uow)
     return [_make_row(m, result.lines, customer_of, today()) for m in mos]
+
+
+@dataclass(frozen=True, slots=True)
+class MakeQuery:
+    """What the planner narrowed the Make list to, and which page of it to show."""
+
+    status: str = ""
+    """One open status ("not started", "in progress", ...), or every open one."""
+    late_only: bool = False
+    search: str = ""
+    """Part of the order number, item, customer or sales line (any case)."""
+    material: str = ""
+    """One material status ("green", "amber", "red"), or any."""
+    page: int = 1
+    page_size: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class MakePage:
+    """One page of the Make list: ``positions`` are the rows' places among all open MOs."""
+
+    rows: list[MakeRow]
+    positions: list[int]
+    matching: int
+    total: int
+    page_size: int = 100
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.matching // max(1, self.page_size)))
+
+
+def _entry_late(entry: MakeEntry, today: date) -> bool:
+    finish = entry.planned_finish
+    return entry.due_date < today or (finish is not None and finish.date() > entry.due_date)
+
+
+def _keeps(query: MakeQuery, today: date, result: Allocation) -> Callable[[MakeEntry], bool]:
+    needle = query.search.casefold()
+
+    def keep(entry: MakeEntry) -> bool:
+        if query.status and entry.status != query.status:
+            return False
+        if query.late_only and not _entry_late(entry, today):
+            return False
+        if query.material and result.order_status(entry.number).value != query.material:
+            return False
+        if needle:
+            line = f"{entry.sales_order}/{entry.sales_line}" if entry.sales_order else ""
+            hay = (entry.number, entry.sku, entry.customer or "", line)
+            return any(needle in h.casefold() for h in hay)
+        return True
+
+    return keep
+
+
+def make_page(uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.today) -> MakePage:
+    """One page of the open MOs that pass ``query``, in rank order, with their material status.
+
+    A fixed number of queries whatever the size of the order book: the light list of every open
+    MO (to filter and count), the kept allocation, and the page's own MOs in full.
+    """
+    day = today()
+    with uows(read_only=True) as uow:
+        entries = uow.manufacturing.make_entries()
+        result = allocation(uow)
+        keep = _keeps(query, day, result)
+        matching = [(i, e) for i, e in enumerate(entries, start=1) if keep(e)]
+        start = (max(1, query.page) - 1) * query.page_size
+        shown = matching[start : start + query.page_size]
+        mos = {m.number: m for m in uow.manufacturing.many([e.number for _, e in shown])}
+    customer_of = {e.sales_order: e.customer or "" for _, e in shown if e.sales_order}
+    rows = [_make_row(mos[e.number], result.lines, customer_of, day) for _, e in shown]
+    return MakePage(rows, [i for i, _ in shown], len(matching), len(entries), query.page_size)
+
+
+def make_order(
+    uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.today
+) -> tuple[list[str], list[str]]:
+    """Every open MO's number in rank order, and those that pass ``query`` (what a move needs)."""
+    day = today()
+    with uows(read_only=True) as uow:
+        entries = uow.manufacturing.make_entries()
+        result = allocation(uow) if query.material else Allocation({}, {})
+    keep = _keeps(query, day, result)
+    return [e.number for e in entries], [e.number for e in entries if keep(e)]
 
 
 def _make_row(

@@ -101,6 +101,21 @@ class OpenOutput:
 
 
 @dataclass(frozen=True, slots=True)
+class MakeEntry:
+    """An open MO as the Make list filters and places it, read without its ingredients or tasks."""
+
+    number: str
+    rank: int
+    sku: str
+    status: str
+    due_date: date
+    planned_finish: datetime | None
+    sales_order: str | None
+    sales_line: int | None
+    customer: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class MadeToOrderLink:
     """An open MO making ``remaining`` of a sales line, finishing on ``finish``."""
 
@@ -207,6 +222,8 @@ class ManufacturingRepository(Protocol):
     def set_ranks(self, ranks: dict[str, int], reordered: Collection[str]) -> None: ...
     def shift_ranks(self, low: int, high: int, delta: int, besides: str) -> None: ...
     def open_ranks(self) -> list[tuple[str, int]]: ...
+    def make_entries(self) -> list[MakeEntry]: ...
+    def many(self, numbers: Sequence[str]) -> list[ManufacturingOrder]: ...
     def plan_inputs(self) -> list[tuple[object, ...]]: ...
     def store_plan(
         self,
