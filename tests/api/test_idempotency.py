@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from takt.app import catalog
+from takt.app.ports import UnitOfWork
+from takt.domain.locations import Location
 from tests.api.conftest import Api
 
 RECEIPT = {"sku": "OAK", "quantity": "7", "unit_cost": "4"}
@@ -54,3 +63,67 @@ def test_a_retried_order_creation_makes_one_order(api: Api) -> None:
     again = api.post("/sales-orders", json=order, headers=key).json()
     assert first == again
     assert api.get("/sales-orders").json()["total"] == 1
+
+
+def test_a_twin_sent_while_the_first_runs_gets_409_then_the_stored_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first request holds the key while it runs; its twin is told so (409), not run."""
+    entered, release = threading.Event(), threading.Event()
+    add_location = catalog.add_location
+
+    def slow_add_location(location: Location, uow: UnitOfWork) -> Location:
+        entered.set()
+        assert release.wait(30)
+        return add_location(location, uow)
+
+    monkeypatch.setattr(catalog, "add_location", slow_add_location)
+    key = {"Idempotency-Key": "loc-dock-1"}
+    dock = {"code": "DOCK", "name": "Loading dock"}
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(api.post, "/locations", json=dock, headers=key)
+        assert entered.wait(30)
+        twin = api.post("/locations", json=dock, headers=key)
+        release.set()
+        answered = first.result(30)
+    assert answered.status_code == 201, answered.text
+    assert twin.status_code == 409
+    problem = twin.json()
+    assert problem["field"] == "Idempotency-Key"
+    assert "in progress" in problem["detail"]
+    assert twin.headers["retry-after"] == "1"
+    again = api.post("/locations", json=dock, headers=key)
+    assert again.status_code == 201
+    assert again.content == answered.content
+    assert again.headers["idempotent-replayed"] == "true"
+    assert [loc["code"] for loc in api.get("/locations").json()["items"]].count("DOCK") == 1
+
+
+def test_racing_twins_apply_once(api: Api) -> None:
+    """Four identical receipts at once with one key: one posting; the others 409 or replayed."""
+    key = {"Idempotency-Key": "receipt-race"}
+    start = threading.Barrier(4)
+
+    def send() -> httpx.Response:
+        start.wait(10)
+        return api.post("/stock/receipts", json=RECEIPT, headers=key)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: send(), range(4)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses.count(201) >= 1
+    assert set(statuses) <= {201, 409}, [a.text for a in answers]
+    replayed = [a for a in answers if a.headers.get("idempotent-replayed")]
+    applied = [a for a in answers if a.status_code == 201 and a not in replayed]
+    assert len(applied) == 1
+    assert all(a.content == applied[0].content for a in replayed)
+    assert len(api.get("/stock/ledger", params={"sku": "OAK"}).json()["items"]) == 1
+    assert api.get("/stock").json()["items"][0]["quantity"] == "7"
+    assert len(api.get("/audit", params={"entity": "stock"}).json()["items"]) == 1
+
+
+def test_a_failed_request_releases_its_key(api: Api) -> None:
+    key = {"Idempotency-Key": "k3"}
+    unknown = api.post("/stock/receipts", json={**RECEIPT, "location": "NOPE"}, headers=key)
+    assert unknown.status_code == 404
+    assert api.post("/stock/receipts", json=RECEIPT, headers=key).status_code == 201

@@ -67,12 +67,15 @@ def test_filters_narrow_the_list_and_keep_each_rows_place(plant: Takt) -> None:
     hotel = make_page(plant.uows, MakeQuery(search="hotel"), today=today)
     assert [r.customer for r in hotel.rows] == ["HOTEL"]
     red = make_page(plant.uows, MakeQuery(material="red"), today=today)
-    assert red.rows and all(r.material_status == "red" for r in red.rows)
+    assert red.rows
+    assert all(r.material_status == "red" for r in red.rows)
     assert red.matching == sum(1 for r in everything if r.material_status == "red")
     late = make_page(plant.uows, MakeQuery(late_only=True), today=lambda: MON + timedelta(3))
-    assert late.rows and all(r.due_date < MON + timedelta(3) for r in late.rows)
+    assert late.rows
+    assert all(r.due_date < MON + timedelta(3) for r in late.rows)
     every, matching = make_order(plant.uows, MakeQuery(search="leg"))
-    assert len(every) == 13 and len(matching) == 4
+    assert len(every) == 13
+    assert len(matching) == 4
     assert matching == [n for n in every if n in {r.number for r in everything if r.item == "LEG"}]
 
 

@@ -30,9 +30,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from takt.app import catalog, purchasing, sales, stock
+from takt.app import catalog, purchasing, sales, scheduling, stock
 from takt.app import manufacturing as mfg
-from takt.app import scheduling
 from takt.app.availability import _allocation, allocation, sales_ref
 from takt.app.ports import LedgerFilter
 from takt.config import Settings, Takt, bootstrap

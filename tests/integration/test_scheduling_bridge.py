@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from takt.app import catalog, purchasing, stock
 from takt.app import manufacturing as mfg
-from takt.app import purchasing, stock
-from takt.app.scheduling import replan
+from takt.app.scheduling import OPERATORS, replan
 from takt.app.tasks import TaskAction, TaskCommand, act_on_task
 from takt.config import Takt
+from takt.domain.workstations import Operator
 
 D = Decimal
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -120,3 +121,31 @@ def test_the_plan_is_rerun_only_when_its_inputs_change(plant: Takt) -> None:
     second = replan_if_changed(plant.uows, clock)
     assert second is not None
     assert second.version == first.version + 1
+
+
+def test_with_operators_planned_one_person_runs_one_task_at_a_time(plant: Takt) -> None:
+    """Anna is the only one who may run the saw and the assembly bench: the legs (ranked first)
+    take her from 08:00 to 08:45, so the tables wait for her though the bench is free."""
+    catalog.add_operator(Operator("ANNA", "Anna", frozenset({"SAW", "ASSY"})), plant.uows())
+    stock.receive(stock.Receive("OAK", D("100"), D("4")), plant.uows())
+    stock.receive(stock.Receive("LEG", D("8"), D("5")), plant.uows())
+    stock.receive(stock.Receive("TOP", D("2"), D("30")), plant.uows())
+    legs = mfg.create_mo(mfg.NewMO("LEG", D("10"), MON + timedelta(4)), plant.uows(), clock)
+    tables = mfg.create_mo(mfg.NewMO("TABLE", D("1"), MON + timedelta(4)), plant.uows(), clock)
+
+    def planned() -> tuple[tuple[object, object], tuple[object, object]]:
+        replan(plant.uows(), clock)
+        with plant.uows(read_only=True) as uow:
+            leg_mo = uow.manufacturing.get(legs.number)
+            table_mo = uow.manufacturing.get(tables.number)
+        return (
+            (leg_mo.planned_start, leg_mo.planned_finish),
+            (table_mo.planned_start, table_mo.planned_finish),
+        )
+
+    # Without operators in the plan both start at once on their own workstations.
+    assert planned() == ((at(MON, 8), at(MON, 8, 45)), (at(MON, 8), at(MON, 8, 55)))
+    with plant.uows() as uow:
+        uow.settings.set(OPERATORS, "true")
+        uow.commit()
+    assert planned() == ((at(MON, 8), at(MON, 8, 45)), (at(MON, 8, 45), at(MON, 9, 40)))

@@ -37,7 +37,7 @@ ALLOWED: dict[str, set[str]] = {
     },
 }
 # OR-Tools is confined to the CP-SAT optimiser.
-EXTRA = {("planning", "cpsat"): {"ortools"}}
+EXTRA = {("planning", "cpsat"): {"ortools"}, ("web", "pdf.py"): {"fpdf"}}
 
 
 def _imports(path: Path) -> list[str]:

@@ -4,9 +4,16 @@ a user of each role (the operator user is OP1, who runs the saw), and a browser-
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -14,10 +21,12 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from takt.api import create_app
 from takt.app import catalog, users
 from takt.config import Takt
 from takt.domain.users import Role, User
 from takt.domain.workstations import Operator
+from takt.web.site import Site as WholeSite
 from tests.api.orders import some_orders
 from tests.integration.conftest import small_plant
 
@@ -32,6 +41,17 @@ PASSWORD = "a long enough password"
 SECRET = "a test secret that is long enough for the signer"
 ROLES = ("admin", "planner", "operator", "viewer")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+# Debian's Chromium for the browser tests (test_browser*.py); never a downloaded browser.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def add_users(takt: Takt) -> None:
@@ -128,3 +148,62 @@ def site(takt: Takt) -> Iterator[Site]:
         yield found
     finally:
         found.close()
+
+
+# ---------------------------------------------------------------- a real browser
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(takt: Takt) -> Iterator[tuple[str, dict[str, str]]]:
+    """The whole site (API and pages) on a free port of 127.0.0.1, with the table maker."""
+    import uvicorn
+
+    small_plant(takt.uows)
+    add_users(takt)
+    orders = some_orders(takt)
+    from takt.web import create_web
+
+    site = WholeSite(create_app(takt), create_web(takt, secret=SECRET))
+    port = _free_port()
+    config = uvicorn.Config(
+        site, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the server did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", orders
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def contexts(chromium: Any, served: tuple[str, dict[str, str]]) -> Iterator[list[Any]]:
+    """Browser contexts of one test, closed before the server stops (their streams end)."""
+    opened: list[Any] = []
+    yield opened
+    for context in opened:
+        context.close()

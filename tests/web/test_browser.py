@@ -9,34 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from takt.api import create_app
 from takt.app import manufacturing
 from takt.config import Takt
-from takt.web import create_web
-from takt.web.site import Site as WholeSite
-from tests.api.orders import some_orders
-from tests.integration.conftest import small_plant
-from tests.web.conftest import PASSWORD, SECRET, add_users
+from tests.web.conftest import CHROMIUM, PASSWORD
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The fixtures chromium, served and contexts are in conftest.py (shared with the story tests).
 # Where the browser tests save a screenshot of each page they visit (README: "Test").
 SHOTS = os.environ.get("TAKT_SCREENSHOTS") or str(
     Path(__file__).resolve().parents[2] / "screenshots"
@@ -44,59 +27,8 @@ SHOTS = os.environ.get("TAKT_SCREENSHOTS") or str(
 
 if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def served(takt: Takt) -> Iterator[tuple[str, dict[str, str]]]:
-    """The whole site (API and pages) on a free port of 127.0.0.1, with the table maker."""
-    import uvicorn
-
-    small_plant(takt.uows)
-    add_users(takt)
-    orders = some_orders(takt)
-    site = WholeSite(create_app(takt), create_web(takt, secret=SECRET))
-    port = _free_port()
-    config = uvicorn.Config(
-        site, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the server did not start"
-    try:
-        yield f"http://127.0.0.1:{port}", orders
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-@pytest.fixture
-def contexts(chromium: Any, served: tuple[str, dict[str, str]]) -> Iterator[list[Any]]:
-    """Browser contexts of one test, closed before the server stops (their streams end)."""
-    opened: list[Any] = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def _login(opened: list[Any], chromium: Any, base: str, username: str, **context: Any) -> Any:

@@ -19,6 +19,7 @@ from takt.api.access import RULES
 from takt.api.idempotency import HEADER, WRITES
 from takt.api.limits import MAX_BODY_BYTES, BodyLimits
 from takt.api.problems import PROBLEM_JSON
+from takt.api.ratelimit import RateLimits, RateLimitSettings
 from takt.api.routers import (
     audit,
     items,
@@ -56,7 +57,10 @@ DESCRIPTION = """Takt's HTTP API.
 - Errors are RFC 9457 problem details (`application/problem+json`):
   `{type, title, status, detail, field, errors[]}`.
 - Writes accept an `Idempotency-Key` header: a retry with the same key answers the same and
-  applies once.
+  applies once; while the first request with the key still runs, a retry gets 409.
+- Each token (or address, without one) may send `TAKT_API_RATE_LIMIT` requests a minute
+  (default 6000), writes `TAKT_API_WRITE_RATE_LIMIT` (default 3000); past that: 429 with
+  `Retry-After`.
 - Cost fields are null for operators, and for viewers unless `costs.viewers_see` is "true".
 """
 
@@ -111,8 +115,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
-def create_app(takt: Takt, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
-    """The API on ``takt`` (its units of work); refuses a route without an access rule."""
+def create_app(
+    takt: Takt,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    rate_limits: RateLimitSettings | None = None,
+) -> FastAPI:
+    """The API on ``takt`` (its units of work); refuses a route without an access rule.
+
+    ``rate_limits`` default to the environment's (``TAKT_API_RATE_LIMIT``...; see ``ratelimit``).
+    """
     app = FastAPI(
         title="Takt API",
         version="1",
@@ -127,6 +139,8 @@ def create_app(takt: Takt, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
     app.add_middleware(BodyLimits, max_bytes=max_body_bytes)
+    # Added last, so it runs first: a caller past its limit costs no body read, no query.
+    app.add_middleware(RateLimits, settings=rate_limits or RateLimitSettings.from_env())
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     names = {r.name for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)}
     missing = sorted(names - set(RULES))

@@ -93,10 +93,13 @@ def _caller(request: Request, _guarded: Annotated[Caller, Depends(_guard)]) -> C
 Access = Annotated[Caller, Depends(_caller)]
 """The caller, after the guard let them through."""
 
-READ_PROBLEMS = problem_responses(401, 403, 404, 422, 500)
-"""What any route may answer besides its success (every route has a token, a role, inputs)."""
+READ_PROBLEMS = problem_responses(401, 403, 404, 422, 429, 500)
+"""What any route may answer besides its success (every route has a token, a role, inputs, and
+a rate limit)."""
 BODY_PROBLEMS = problem_responses(400, 409, 413, 415)
 """What a route taking a body may answer in addition."""
+IN_USE_PROBLEMS = problem_responses(409)
+"""What a DELETE may answer in addition: the record is in use."""
 
 
 def guarded_router(tag: str) -> APIRouter:

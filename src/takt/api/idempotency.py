@@ -1,13 +1,18 @@
 """``Idempotency-Key``: a retried write applies once and answers the same.
 
 A write (POST, PUT, PATCH, DELETE) with an ``Idempotency-Key`` header (1-128 visible ASCII
-characters) is looked up for its user first. Found for the same method and path: the stored
-status and body are returned again (header ``Idempotent-Replayed: true``) and nothing is applied.
-Found for another method or path: 422. Not found: the request runs, and a successful answer
-(2xx) is remembered. Errors are not remembered, so a corrected retry with the same key runs.
+characters) first claims the key for its user (a pending row under a unique constraint,
+committed before the write runs), so of two requests racing with one key only one runs:
 
-Two identical requests racing each other can both run (the key is stored after the use case
-commits; see the API notes for the change that closes this gap).
+- claimed: the request runs; a successful answer (2xx) is stored with the key, an error
+  releases the key (errors are not remembered, so a corrected retry with the same key runs);
+- held by a finished request with the same method and path: its stored status and body are
+  returned again (header ``Idempotent-Replayed: true``) and nothing is applied;
+- held by a request still running: 409, retry later (``Retry-After``);
+- held for another method or path: 422.
+
+A request cut off between its commit and storing its answer (a crash) leaves its key pending:
+a retry answers 409 rather than risk applying twice.
 """
 
 from __future__ import annotations
@@ -15,7 +20,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -25,27 +29,13 @@ from starlette.responses import Response
 
 from takt.api.problems import ApiProblem
 from takt.api.security import authenticate, uows_of
+from takt.app import audit
 
 HEADER = "Idempotency-Key"
 KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+RETRY_PENDING_SECONDS = 1
 log = logging.getLogger("takt.api")
-
-
-def _lookup(request: Request, user: str, key: str) -> tuple[str, str, int, str] | None:
-    with uows_of(request)(read_only=True) as uow:
-        return uow.audit.idempotent_response(user, key)
-
-
-def _remember(request: Request, user: str, key: str, status: int, body: str) -> None:
-    try:
-        with uows_of(request)() as uow:
-            uow.audit.remember_response(
-                user, key, request.method, _target(request), status, body, datetime.now(UTC)
-            )
-            uow.commit()
-    except Exception:  # a concurrent twin stored it first: the answer stands
-        log.warning("idempotency key %r of %s not remembered", key, user, exc_info=True)
 
 
 def _target(request: Request) -> str:
@@ -53,8 +43,52 @@ def _target(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
+def _claim(request: Request, user: str, key: str) -> audit.StoredRequest | None:
+    return audit.claim_key(uows_of(request), user, key, request.method, _target(request))
+
+
+def _finish(request: Request, user: str, key: str, status: int, body: str) -> None:
+    try:
+        audit.finish_key(uows_of(request), user, key, status, body)
+    except Exception:  # the write stands; a retry answers 409 instead of the stored answer
+        log.warning("answer for idempotency key %r of %s not stored", key, user, exc_info=True)
+
+
+def _release(request: Request, user: str, key: str) -> None:
+    try:
+        audit.release_key(uows_of(request), user, key)
+    except Exception:  # the key stays pending: a retry answers 409
+        log.warning("idempotency key %r of %s not released", key, user, exc_info=True)
+
+
+def _answer(request: Request, key: str, held: audit.StoredRequest) -> Response:
+    """What a request finds when ``key`` is held by another one."""
+    if (held.method, held.path) != (request.method, _target(request)):
+        raise ApiProblem(
+            422,
+            f"Idempotency-Key {key!r} was already used for {held.method} {held.path}",
+            field=HEADER,
+            slug="idempotency-key-reused",
+        )
+    if held.pending:
+        raise ApiProblem(
+            409,
+            f"a request with Idempotency-Key {key!r} is still in progress; retry later for "
+            "its answer",
+            field=HEADER,
+            slug="idempotency-key-in-progress",
+            headers={"Retry-After": str(RETRY_PENDING_SECONDS)},
+        )
+    return Response(
+        held.body,
+        status_code=held.status,
+        media_type="application/json",
+        headers={"Idempotent-Replayed": "true"},
+    )
+
+
 class IdempotentRoute(APIRoute):
-    """An API route that replays the stored answer of a write retried with the same key."""
+    """An API route that claims a write's key first and replays the stored answer of a retry."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -68,26 +102,19 @@ class IdempotentRoute(APIRoute):
                     422, "Idempotency-Key must be 1-128 visible ASCII characters", field=HEADER
                 )
             user = (await run_in_threadpool(authenticate, request)).username
-            stored = await run_in_threadpool(_lookup, request, user, key)
-            if stored is not None:
-                method, target, status, body = stored
-                if (method, target) != (request.method, _target(request)):
-                    raise ApiProblem(
-                        422,
-                        f"Idempotency-Key {key!r} was already used for {method} {target}",
-                        field=HEADER,
-                        slug="idempotency-key-reused",
-                    )
-                return Response(
-                    body,
-                    status_code=status,
-                    media_type="application/json",
-                    headers={"Idempotent-Replayed": "true"},
-                )
-            response = await handler(request)
+            held = await run_in_threadpool(_claim, request, user, key)
+            if held is not None:
+                return _answer(request, key, held)
+            try:
+                response = await handler(request)
+            except BaseException:
+                await run_in_threadpool(_release, request, user, key)
+                raise
             if 200 <= response.status_code < 300:
                 body = bytes(response.body).decode()
-                await run_in_threadpool(_remember, request, user, key, response.status_code, body)
+                await run_in_threadpool(_finish, request, user, key, response.status_code, body)
+            else:
+                await run_in_threadpool(_release, request, user, key)
             return response
 
         return route

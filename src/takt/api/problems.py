@@ -4,7 +4,9 @@
 the problem is not about one field); ``errors`` lists each invalid field of a request body, query
 or path. A ``DomainError`` is 422, ``NotFound`` 404, a duplicate 409; validation 422; missing or
 bad token 401; a role that may not 403; unknown route 404; wrong method 405; body too large 413;
-wrong content type 415. Anything unexpected is a 500 without internals in the answer.
+wrong content type 415; a record still in use (not deleted) 409 ``in-use``; an idempotency key
+held by a running request 409; too many requests 429 (``takt.api.ratelimit``). Anything
+unexpected is a 500 without internals in the answer.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from takt.app.catalog import InUse
 from takt.domain.errors import Conflict, DomainError, NotFound
 
 PROBLEM_JSON = "application/problem+json"
@@ -34,6 +37,7 @@ TITLES = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Unprocessable content",
+    429: "Too many requests",
     500: "Internal server error",
 }
 SLUGS = {
@@ -46,6 +50,7 @@ SLUGS = {
     413: "too-large",
     415: "unsupported-media-type",
     422: "invalid",
+    429: "rate-limited",
     500: "internal",
 }
 
@@ -143,7 +148,7 @@ def _message(error: dict[str, Any]) -> str:
 async def _domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = domain_status(exc)
-    slug = "duplicate" if status == 409 else None
+    slug = ("in-use" if isinstance(exc, InUse) else "duplicate") if status == 409 else None
     errors = [FieldError(field=exc.field, message=exc.message, type="domain")] if exc.field else []
     return problem_response(status, exc.message, field=exc.field, errors=errors, slug=slug)
 
@@ -193,12 +198,23 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+
+
 def _doc(status: int, description: str) -> dict[str, Any]:
-    return {
+    doc: dict[str, Any] = {
         "description": description,
         "model": Problem,
         "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
+    if status == 429:
+        doc["headers"] = RETRY_AFTER
+    return doc
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -208,10 +224,12 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "Missing, unknown or revoked token",
         403: "Your role may not do this",
         404: "A referenced record does not exist",
-        409: "A record with this key already exists, or an idempotency key is in use",
+        409: "A record with this key already exists, the record is in use, or a request with "
+        "this idempotency key is still in progress",
         413: "Request body larger than the limit",
         415: "Request body is not application/json",
         422: "Invalid input or a business rule refused the request",
+        429: "Too many requests from this token (or address): wait for Retry-After seconds",
         500: "Unexpected error",
     }
     return {s: _doc(s, descriptions[s]) for s in statuses}

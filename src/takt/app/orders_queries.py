@@ -438,17 +438,30 @@ def make_page(uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.tod
     MO (to filter and count), the kept allocation, and the page's own MOs in full.
     """
     day = today()
+    start = (max(1, query.page) - 1) * query.page_size
     with uows(read_only=True) as uow:
-        entries = uow.manufacturing.make_entries()
         result = allocation(uow)
-        keep = _keeps(query, day, result)
-        matching = [(i, e) for i, e in enumerate(entries, start=1) if keep(e)]
-        start = (max(1, query.page) - 1) * query.page_size
-        shown = matching[start : start + query.page_size]
-        mos = {m.number: m for m in uow.manufacturing.many([e.number for _, e in shown])}
-    customer_of = {e.sales_order: e.customer or "" for _, e in shown if e.sales_order}
-    rows = [_make_row(mos[e.number], result.lines, customer_of, day) for _, e in shown]
-    return MakePage(rows, [i for i, _ in shown], len(matching), len(entries), query.page_size)
+        if query.late_only or query.material:
+            # Filters on the plan or on allocation: every open MO is looked at (light rows).
+            entries = uow.manufacturing.make_entries()
+            keep = _keeps(query, day, result)
+            matching = [(i, e.number) for i, e in enumerate(entries, start=1) if keep(e)]
+            shown, count, total = (
+                matching[start : start + query.page_size],
+                len(matching),
+                len(entries),
+            )
+        else:
+            # The usual screen: the database pages and counts, whatever the size of the book.
+            shown, count, total = uow.manufacturing.make_slice(
+                query.status, query.search, start, query.page_size
+            )
+        mos = {m.number: m for m in uow.manufacturing.many([n for _, n in shown])}
+        customer_of = uow.sales.customers_of(
+            sorted({m.sales_order for m in mos.values() if m.sales_order})
+        )
+    rows = [_make_row(mos[n], result.lines, customer_of, day) for _, n in shown]
+    return MakePage(rows, [i for i, _ in shown], count, total, query.page_size)
 
 
 def make_order(

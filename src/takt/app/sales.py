@@ -1,4 +1,10 @@
-"""Sales order use cases: customers, orders and lines, confirm, ship (partially), cancel."""
+"""Sales order use cases: customers, orders and lines (add, change, remove), the delivery date,
+confirm, ship (partially), cancel.
+
+A line made to order drags its MO along: while the MO has not started, a new quantity re-plans
+the MO (ingredients and tasks follow), a new delivery date becomes its due date, and removing the
+line cancels it; once the MO has started the change is refused, naming the MO.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +17,14 @@ from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, Posted, post_moves, utc_now
 from takt.app.webhooks import publish_event
 from takt.domain.allocation import LineAllocation
+from takt.domain.bom import BomBook
 from takt.domain.errors import DomainError
 from takt.domain.events import SalesOrderCreated, SalesOrderDelivered
 from takt.domain.ledger import Move, Reason, StockKey
+from takt.domain.manufacturing import ManufacturingOrder, MOStatus
 from takt.domain.partners import Customer
 from takt.domain.sales import SalesError, SalesOrder, SalesStatus
+from takt.domain.units import QuantityError
 
 
 def add_customer(customer: Customer, uow: UnitOfWork) -> Customer:
@@ -61,6 +70,102 @@ def add_sales_line(number: str, line: SalesLineInput, uow: UnitOfWork) -> SalesO
     with uow:
         order = uow.sales.get(number, lock=True)
         order.add_line(uow.items.get(line.sku), line.quantity, line.unit_price)
+        uow.sales.save(order)
+        uow.commit()
+        return order
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSalesLine:
+    """New ``quantity`` and/or ``unit_price`` (None: unchanged) of line ``line_no``."""
+
+    number: str
+    line_no: int
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+
+
+def _linked_mos(uow: UnitOfWork, number: str, line_no: int) -> list[ManufacturingOrder]:
+    """The open MOs made to order for a line (locked: they change with it)."""
+    found = [m for m in uow.manufacturing.for_sales_line(number, line_no) if m.status.is_open]
+    return [uow.manufacturing.get(m.number, lock=True) for m in found]
+
+
+def _require_not_started(mo: ManufacturingOrder, number: str, line_no: int, what: str) -> None:
+    if mo.status is not MOStatus.NOT_STARTED or mo.started:
+        raise SalesError(
+            f"{mo.number} (made to order for {number} line {line_no}) is {mo.status}: "
+            f"the line's {what} can no longer change",
+            field="quantity" if what == "quantity" else "line",
+        )
+
+
+def change_sales_line(cmd: ChangeSalesLine, uow: UnitOfWork) -> SalesOrder:
+    """Changes a line's quantity and/or price while the order is a quote or open with nothing
+    shipped. A new quantity re-plans the line's make-to-order MO when it has not started;
+    raises ``SalesError`` naming the MO when it has (nothing is written then)."""
+    if cmd.quantity is not None and cmd.quantity <= 0:
+        raise QuantityError(f"quantity must be positive, got {cmd.quantity}", field="quantity")
+    if cmd.unit_price is not None and cmd.unit_price < 0:
+        raise QuantityError("price must not be negative", field="unit_price")
+    with uow:
+        order = uow.sales.get(cmd.number, lock=True)
+        order.require_editable()
+        line = order.line(cmd.line_no)
+        if cmd.quantity is not None and cmd.quantity != line.quantity:
+            mos = _linked_mos(uow, order.number, line.line_no)
+            for mo in mos:
+                _require_not_started(mo, order.number, line.line_no, "quantity")
+            if mos:
+                book = BomBook(uow.items.by_sku(), uow.recipes.boms())
+                rates = {c: ws.cost_per_hour for c, ws in uow.resources.workstations().items()}
+                for mo in mos:
+                    routing = uow.recipes.routing(book.item(mo.sku).recipe_sku)
+                    mo.replan_quantity(cmd.quantity - line.shipped, book, routing, rates)
+                    uow.manufacturing.save(mo)
+            line.quantity = cmd.quantity
+        if cmd.unit_price is not None:
+            line.unit_price = cmd.unit_price
+        uow.sales.save(order)
+        uow.commit()
+        return order
+
+
+def remove_sales_line(number: str, line_no: int, uow: UnitOfWork) -> SalesOrder:
+    """Removes a line of a quote or of an open order with nothing shipped; its make-to-order MO
+    is cancelled when it has not started (refused, naming the MO, when it has). The last line
+    cannot go: cancel the order instead."""
+    with uow:
+        order = uow.sales.get(number, lock=True)
+        order.require_editable()
+        line = order.line(line_no)
+        if len(order.lines) == 1:
+            raise SalesError(
+                f"line {line_no} is the only line of {order.number}: cancel the order instead",
+                field="line",
+            )
+        for mo in _linked_mos(uow, order.number, line_no):
+            _require_not_started(mo, order.number, line_no, "removal")
+            mo.cancel()
+            uow.manufacturing.save(mo)
+        order.lines.remove(line)
+        uow.sales.save(order)
+        uow.commit()
+        return order
+
+
+def change_delivery_date(number: str, delivery: date, uow: UnitOfWork) -> SalesOrder:
+    """A new delivery date for a quote or open order; its make-to-order MOs take it as their due
+    date (any that are open: the due date changes no work already done)."""
+    with uow:
+        order = uow.sales.get(number, lock=True)
+        if order.status not in (SalesStatus.QUOTE, SalesStatus.OPEN, SalesStatus.PARTLY_DELIVERED):
+            raise SalesError(f"{order.number} is {order.status}", field="delivery_date")
+        order.delivery_date = delivery
+        for line in order.lines:
+            for mo in _linked_mos(uow, order.number, line.line_no):
+                mo.due_date = delivery
+                uow.manufacturing.save(mo)
         uow.sales.save(order)
         uow.commit()
         return order

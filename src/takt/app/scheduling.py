@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from time import perf_counter
@@ -38,9 +38,21 @@ from takt.domain.workstations import Workstation
 from takt.planning.scheduling.dispatch import ScheduleError, dispatch
 from takt.planning.scheduling.explain import Reason, explain
 from takt.planning.scheduling.plan import Plan, measure
-from takt.planning.scheduling.problem import Calendar, Job, Mode, Operation, Pin, Problem, Resource
+from takt.planning.scheduling.problem import (
+    Calendar,
+    Job,
+    Mode,
+    Operation,
+    Pin,
+    Problem,
+    Resource,
+)
+from takt.planning.scheduling.problem import Operator as PlanOperator
 
 TIMEZONE = "plant.timezone"
+OPERATORS = "plan.operators"
+"""Setting: "true" plans operators as a second resource (a task needs a free operator who may
+run its workstation); anything else plans workstations only."""
 HORIZON_DAYS = 120
 MAX_HORIZON_DAYS = 3 * 365
 
@@ -82,9 +94,11 @@ class Model:
                     j.due,
                     j.rank,
                     [[m.resource, m.duration] for op in j.operations for m in op.modes],
+                    [op.skill for op in j.operations],
                 ]
                 for j in self.problem.jobs
             ],
+            "operators": [[o.id, sorted(o.skills)] for o in self.problem.operators],
             "resources": [
                 [r.id, r.units, len(r.calendar.intervals) if r.calendar else 0]
                 for r in self.problem.resources
@@ -156,6 +170,16 @@ def build(uow: UnitOfWork, now: datetime, horizon_days: int = HORIZON_DAYS) -> M
         if ws.calendar.shifts
     )
     usable = {r.id for r in resources}
+    # Operators as a second resource, when the plant says so: a task on a workstation that some
+    # operators may run needs one of them for its whole length; stations nobody is registered
+    # for run unattended.
+    people = uow.resources.operators() if uow.settings.get(OPERATORS) == "true" else {}
+    crew = tuple(
+        PlanOperator(code, frozenset(person.workstations))
+        for code, person in sorted(people.items())
+        if person.workstations
+    )
+    staffed: set[str] = set().union(*(p.skills for p in crew))
     mos = uow.manufacturing.orders([s.value for s in MOStatus if s.is_open])
     rel = releases(uow, mos, origin.astimezone(zone).date())
     jobs: list[Job] = []
@@ -182,10 +206,15 @@ def build(uow: UnitOfWork, now: datetime, horizon_days: int = HORIZON_DAYS) -> M
                 unit = pinned_units.get(task.workstation, 0)
                 if unit < stations[task.workstation].parallel_units:
                     pinned_units[task.workstation] = unit + 1
-                    pin = Pin(task.workstation, unit, 0, minutes)
+                    runs = people.get(task.operator or "")
+                    who = task.operator if runs and task.workstation in runs.workstations else None
+                    pin = Pin(task.workstation, unit, 0, minutes, operator=who)
             ops.append(
                 Operation(
-                    f"{task.sequence} {task.name}", (Mode(task.workstation, minutes),), pin=pin
+                    f"{task.sequence} {task.name}",
+                    (Mode(task.workstation, minutes),),
+                    pin=pin,
+                    skill=task.workstation if task.workstation in staffed else None,
                 )
             )
             seqs.append(task.sequence)
@@ -206,7 +235,7 @@ def build(uow: UnitOfWork, now: datetime, horizon_days: int = HORIZON_DAYS) -> M
         )
         numbers.append(mo.number)
         sequences.append(seqs)
-    problem = Problem(resources, tuple(jobs), horizon)
+    problem = Problem(resources, tuple(jobs), horizon, crew)
     return Model(problem, origin, zone, numbers, sequences, rel, unscheduled)
 
 
@@ -234,14 +263,28 @@ class PlanSummary:
     seconds: float
 
 
+Progress = Callable[[float, int], None]
+"""Told of each better plan the optimiser finds: (seconds since it started, weighted tardiness)."""
+
+
 def _plan(
-    model: Model, optimise_seconds: float | None, workers: int, seed: int
+    model: Model,
+    optimise_seconds: float | None,
+    workers: int,
+    seed: int,
+    progress: Progress | None = None,
 ) -> tuple[Plan, str, str]:
     if optimise_seconds is None:
         return dispatch(model.problem), "dispatch", "feasible"
     from takt.planning.scheduling.cpsat.solve import optimise
 
-    result = optimise(model.problem, time_limit=optimise_seconds, workers=workers, seed=seed)
+    result = optimise(
+        model.problem,
+        time_limit=optimise_seconds,
+        workers=workers,
+        seed=seed,
+        progress=progress,
+    )
     if result.plan is None:
         raise DomainError(f"the optimiser found no plan: {result.reason}", field="schedule")
     return result.plan, "cp-sat", result.status.value
@@ -256,31 +299,127 @@ def replan(
     seed: int = 0,
 ) -> PlanSummary:
     """Plans every open MO on finite capacity and stores the plan as a new version."""
-    began = perf_counter()
     with uow:
         now = clock()
-        # Material dates depend on planned dates (an ingredient is needed at its MO's start,
-        # a sub-assembly arrives at its MO's finish) and the plan on material dates: plan once
-        # with the instant dispatcher, then again on the dates that plan gave.
-        model, plan, engine, status = _fit(uow, now, None, workers, seed)
-        _store(uow, model, plan, engine, status, now, 0.0, record=False)
-        model, plan, engine, status = _fit(uow, now, optimise_seconds, workers, seed)
-        summary = _store(uow, model, plan, engine, status, now, perf_counter() - began)
-        publish_event(
-            uow,
-            PlanChanged(
-                summary.version,
-                summary.fingerprint,
-                summary.engine,
-                summary.status,
-                summary.orders,
-                tuple(late.number for late in summary.late),
-                summary.tardiness_minutes,
-            ),
-            clock,
-        )
+        outcome = _work_out(uow, now, optimise_seconds, workers, seed)
+        summary = _write(uow, outcome, now, clock)
         uow.commit()
         return summary
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """An optimised plan worked out and not stored: the planner accepts or discards it.
+
+    ``marker`` is the plan's inputs at the time (``input_marker``): accepting it once they have
+    changed is refused, since the plan would no longer fit the orders.
+    """
+
+    summary: PlanSummary
+    marker: str
+    made_at: datetime
+    mo_times: MoTimes = field(repr=False)
+    task_times: TaskTimes = field(repr=False)
+
+
+def propose(
+    uows: UnitOfWorkFactory,
+    clock: Clock = utc_now,
+    *,
+    optimise_seconds: float,
+    workers: int = 2,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Proposal:
+    """Optimises every open MO for up to ``optimise_seconds`` and stores nothing; ``progress``
+    hears of each better plan as the optimiser finds it."""
+    with uows() as uow:
+        now = clock()
+        marker = input_marker(uow, now.astimezone(plant_zone(uow)).date())
+        # The first pass's dates are written in this transaction only, for the second pass to
+        # read; leaving without a commit rolls them back.
+        outcome = _work_out(uow, now, optimise_seconds, workers, seed, progress)
+    return Proposal(outcome.summary, marker, now, outcome.mo_times, outcome.task_times)
+
+
+def accept(proposal: Proposal, uows: UnitOfWorkFactory, clock: Clock = utc_now) -> PlanSummary:
+    """Stores ``proposal`` as the new plan version, if no input changed since it was made;
+    raises ``DomainError`` (field "plan") when one did."""
+    with uows() as uow:
+        now = clock()
+        marker = input_marker(uow, now.astimezone(plant_zone(uow)).date())
+        if marker != proposal.marker:
+            raise DomainError(
+                "the orders changed since this plan was optimised: optimise again", field="plan"
+            )
+        outcome = _Outcome(proposal.summary, proposal.mo_times, proposal.task_times)
+        summary = _write(uow, outcome, now, clock)
+        # The background planner replans when the inputs differ from its last marker; these are
+        # the inputs of this plan, so it leaves the accepted plan alone until something changes.
+        uow.settings.set(PLAN_MARKER, marker)
+        uow.commit()
+        return summary
+
+
+MoTimes = dict[str, tuple[datetime | None, datetime | None, str]]
+TaskTimes = dict[tuple[str, int], tuple[datetime, datetime]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """A plan worked out: its summary (version 0 until recorded) and the times to store."""
+
+    summary: PlanSummary
+    mo_times: MoTimes
+    task_times: TaskTimes
+
+
+def _work_out(
+    uow: UnitOfWork,
+    now: datetime,
+    optimise_seconds: float | None,
+    workers: int,
+    seed: int,
+    progress: Progress | None = None,
+) -> _Outcome:
+    began = perf_counter()
+    # Material dates depend on planned dates (an ingredient is needed at its MO's start, a
+    # sub-assembly arrives at its MO's finish) and the plan on material dates: plan once with the
+    # instant dispatcher, write its dates in this transaction, then plan again on them.
+    model, plan, engine, status = _fit(uow, now, None, workers, seed)
+    first = _outcome(model, plan, engine, status, now, 0.0)
+    uow.manufacturing.store_plan(first.mo_times, first.task_times)
+    model, plan, engine, status = _fit(uow, now, optimise_seconds, workers, seed, progress)
+    return _outcome(model, plan, engine, status, now, perf_counter() - began)
+
+
+def _write(uow: UnitOfWork, outcome: _Outcome, now: datetime, clock: Clock) -> PlanSummary:
+    """Stores the planned times, records the version and announces it (in ``uow``)."""
+    summary = outcome.summary
+    uow.manufacturing.store_plan(outcome.mo_times, outcome.task_times)
+    version = uow.manufacturing.record_plan(
+        created_at=now,
+        fingerprint=summary.fingerprint,
+        engine=summary.engine,
+        status=summary.status,
+        tardiness=summary.tardiness_minutes,
+        late_orders=len(summary.late),
+    )
+    summary = replace(summary, version=version)
+    publish_event(
+        uow,
+        PlanChanged(
+            summary.version,
+            summary.fingerprint,
+            summary.engine,
+            summary.status,
+            summary.orders,
+            tuple(late.number for late in summary.late),
+            summary.tardiness_minutes,
+        ),
+        clock,
+    )
+    return summary
 
 
 PLAN_MARKER = "plan.input_marker"
@@ -323,14 +462,19 @@ def replan_if_changed(uows: UnitOfWorkFactory, clock: Clock = utc_now) -> PlanSu
 
 
 def _fit(
-    uow: UnitOfWork, now: datetime, optimise_seconds: float | None, workers: int, seed: int
+    uow: UnitOfWork,
+    now: datetime,
+    optimise_seconds: float | None,
+    workers: int,
+    seed: int,
+    progress: Progress | None = None,
 ) -> tuple[Model, Plan, str, str]:
     """Builds and plans, widening the horizon until every order fits."""
     days = HORIZON_DAYS
     while True:
         model = build(uow, now, days)
         try:
-            return (model, *_plan(model, optimise_seconds, workers, seed))
+            return (model, *_plan(model, optimise_seconds, workers, seed, progress))
         except ScheduleError:
             if days >= MAX_HORIZON_DAYS:
                 raise DomainError(
@@ -340,19 +484,13 @@ def _fit(
             days *= 2
 
 
-def _store(
-    uow: UnitOfWork,
-    model: Model,
-    plan: Plan,
-    engine: str,
-    status: str,
-    now: datetime,
-    seconds: float,
-    record: bool = True,
-) -> PlanSummary:
+def _outcome(
+    model: Model, plan: Plan, engine: str, status: str, now: datetime, seconds: float
+) -> _Outcome:
+    """The planned times of every MO and task, and the summary with the late orders' reasons."""
     problem = model.problem
-    task_times: dict[tuple[str, int], tuple[datetime, datetime]] = {}
-    mo_times: dict[str, tuple[datetime | None, datetime | None, str]] = {}
+    task_times: TaskTimes = {}
+    mo_times: MoTimes = {}
     for j, number in enumerate(model.jobs):
         row = plan.assignments[j]
         for k, a in enumerate(row):
@@ -374,21 +512,9 @@ def _store(
         start = mo_times[late_job.job][0]
         mo_times[late_job.job] = (start, finish, "; ".join(texts))
     measures = measure(problem, plan)
-    fingerprint = model.fingerprint()
-    uow.manufacturing.store_plan(mo_times, task_times)
-    version = 0
-    if record:
-        version = uow.manufacturing.record_plan(
-            created_at=now,
-            fingerprint=fingerprint,
-            engine=engine,
-            status=status,
-            tardiness=measures.weighted_tardiness,
-            late_orders=len(late),
-        )
-    return PlanSummary(
-        version=version,
-        fingerprint=fingerprint,
+    summary = PlanSummary(
+        version=0,
+        fingerprint=model.fingerprint(),
         engine=engine,
         status=status,
         orders=len(model.jobs) + len(model.unscheduled),
@@ -398,6 +524,7 @@ def _store(
         late=tuple(late),
         seconds=seconds,
     )
+    return _Outcome(summary, mo_times, task_times)
 
 
 def _too_much_work(model: Model, plan: Plan, j: int) -> str:
@@ -422,6 +549,11 @@ def _reason_text(model: Model, j: int, reason: Reason) -> str:
     hours = (reason.until - reason.since) / 60
     if reason.kind == "resource":
         return f"task {op} waited {hours:.1f} h for {reason.resource} behind {', '.join(reason.blocking_jobs)}"
+    if reason.kind == "operator":
+        busy = f", {reason.detail} busy with {', '.join(reason.blocking_jobs)}"
+        return f"task {op} waited {hours:.1f} h for an operator who may run {reason.resource}" + (
+            busy if reason.blocking_jobs else ""
+        )
     if reason.kind == "downtime":
         return f"task {op} waited {hours:.1f} h: {reason.resource} down ({reason.detail})"
     if reason.kind == "calendar":

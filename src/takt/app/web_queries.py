@@ -325,3 +325,102 @@ def item_ledger(
         balances = uow.stock.balances(item.sku)
     places = [Place(b.location, b.batch, b.quantity) for b in balances if b.quantity != 0]
     return ItemLedger(item, entries, locations, places, limit)
+
+
+# ---------------------------------------------------------------- stock postings and batch traces
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPlaces:
+    """What the Transfer and Stocktake forms of an item need: the item (is it batch-tracked?),
+    every location, and where its stock lies now (batch by batch for a batch-tracked item)."""
+
+    item: Item
+    locations: list[str]
+    places: list[Place]
+
+    @property
+    def batches(self) -> list[Place]:
+        """The item's batches with stock, by batch then location."""
+        return sorted((p for p in self.places if p.batch), key=lambda p: (p.batch, p.location))
+
+
+def item_places(uows: UnitOfWorkFactory, sku: str) -> ItemPlaces:
+    """The item ``sku``, the locations and its non-zero balances; ``NotFound`` when unknown."""
+    with uows(read_only=True) as uow:
+        item = uow.items.get(sku)
+        locations = [loc.code for loc in uow.locations.list()]
+        balances = uow.stock.balances(item.sku)
+    places = [Place(b.location, b.batch, b.quantity) for b in balances if b.quantity != 0]
+    return ItemPlaces(item, locations, places)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceLine:
+    """One ledger entry of a batch with the batch's balance after it, at its location and in
+    all."""
+
+    entry: LedgerEntry
+    at_location: Decimal
+    total: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTrace:
+    """Every movement of one batch of an item, oldest first, with running balances.
+
+    ``opening`` is what the batch held before the first line shown: zero unless the batch has
+    more than ``limit`` entries (then only the newest ``limit`` are shown).
+    """
+
+    item: Item
+    batch: str
+    lines: list[TraceLine]
+    places: list[Place]
+    opening: Decimal
+    limit: int
+
+    @property
+    def on_hand(self) -> Decimal:
+        return sum((p.quantity for p in self.places), ZERO)
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.lines) >= self.limit
+
+
+def batch_trace(uows: UnitOfWorkFactory, sku: str, batch: str, limit: int = 1000) -> BatchTrace:
+    """The trace of batch ``batch`` of ``sku``: its receipt, transfers, consumption into MOs,
+    shipments on sales orders and every other entry, oldest first, with running balances.
+
+    Three reads whatever the number of entries. The running balances start from the stored
+    balances minus what the entries shown moved, so they stay right when older entries are cut
+    off by ``limit``. Raises ``NotFound`` for an unknown item, an item that is not batch-tracked
+    or a batch the item never had (field "batch").
+    """
+    with uows(read_only=True) as uow:
+        item = uow.items.get(sku)
+        if not item.batch_tracked:
+            raise NotFound(f"{item.sku} is not batch-tracked: it has no batches", field="batch")
+        entries = uow.stock.ledger(LedgerFilter(sku=item.sku, batch=batch, limit=limit))
+        balances = uow.stock.balances(item.sku)
+    places = [
+        Place(b.location, b.batch, b.quantity)
+        for b in balances
+        if b.batch == batch and b.quantity != 0
+    ]
+    if not entries and not places:
+        raise NotFound(f"{item.sku} has no batch {batch!r}", field="batch")
+    at: dict[str, Decimal] = {}
+    for p in places:
+        at[p.location] = at.get(p.location, ZERO) + p.quantity
+    for e in entries:  # back to the balances before the oldest entry shown
+        at[e.key.location] = at.get(e.key.location, ZERO) - e.quantity
+    opening = sum(at.values(), ZERO)
+    total = opening
+    lines: list[TraceLine] = []
+    for e in reversed(entries):  # the store reads newest first
+        at[e.key.location] += e.quantity
+        total += e.quantity
+        lines.append(TraceLine(e, at[e.key.location], total))
+    return BatchTrace(item, batch, lines, places, opening, limit)

@@ -134,3 +134,32 @@ class Item:
             if fallback is not None:
                 return fallback, True
         return None
+
+
+def check_change(
+    old: Item, new: Item, *, referenced: bool, on_hand: Decimal, has_recipe: bool
+) -> None:
+    """Refuses an edit of ``old`` into ``new`` that would change the meaning of what exists.
+
+    - the unit, only while nothing refers to the item (stock, orders and BOM lines count in it);
+    - batch tracking and valuation, only with nothing on hand (balances and cost layers follow them);
+    - a made item becomes a material only without a BOM or routing of its own.
+    Raises ``ItemError`` naming the field.
+    """
+    if new.unit != old.unit and referenced:
+        raise ItemError(
+            f"{old.sku} is in use (stock, orders or BOM lines count in {old.unit}): "
+            "its unit cannot change",
+            field="unit",
+        )
+    for name in ("batch_tracked", "valuation"):
+        if getattr(new, name) != getattr(old, name) and on_hand != 0:
+            raise ItemError(
+                f"{old.sku} has {on_hand} {old.unit} on hand: {name} changes only with no stock",
+                field=name,
+            )
+    if old.is_made and not new.is_made and has_recipe:
+        raise ItemError(
+            f"{old.sku} has a BOM or routing: remove them before it becomes a material",
+            field="kind",
+        )

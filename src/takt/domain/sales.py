@@ -98,7 +98,7 @@ class SalesOrder:
         self, item: Item, quantity: Decimal, unit_price: Decimal | None = None
     ) -> SalesLine:
         """Adds a line for a sellable item (a product or subassembly) at its sales price by default."""
-        self._check_editable()
+        self.require_editable()
         if not item.is_made:
             raise SalesError(f"{item.sku} is a material (bought), not a sellable item", field="sku")
         price = unit_price if unit_price is not None else item.sales_price
@@ -168,7 +168,9 @@ class SalesOrder:
             )
         self.status = SalesStatus.CANCELLED
 
-    def _check_editable(self) -> None:
+    def require_editable(self) -> None:
+        """Lines may be added, changed or removed only on a quote or an open order with nothing
+        shipped yet; raises ``SalesError`` otherwise."""
         if self.status not in (SalesStatus.QUOTE, SalesStatus.OPEN):
             raise SalesError(
                 f"{self.number} is {self.status}: lines can no longer change", "status"

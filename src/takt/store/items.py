@@ -1,13 +1,15 @@
-"""The item repository: rows of ``items`` <-> ``takt.domain.items.Item``."""
+"""The item repository: rows of ``items`` <-> ``takt.domain.items.Item``; and ``usages``, what
+refers to a master-data record (shared by the repositories that delete master data)."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, Select, insert, select, update
+from sqlalchemy import Column, Row, Select, Table, delete, exists, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from takt.domain.errors import Conflict, NotFound
@@ -18,6 +20,68 @@ from takt.store.lookups import Lookups
 from takt.store.tables import items, suppliers
 
 _template = aliased(items, name="template")
+
+USAGE_LABELS = {
+    ("items", "variant_of_id"): "variants",
+    ("items", "default_supplier_id"): "items (as their default supplier)",
+    ("bom_lines", "component_id"): "BOM lines",
+    ("routing_operations", "workstation_id"): "routings",
+    ("stock_balances", "item_id"): "stock balances",
+    ("stock_balances", "location_id"): "stock balances",
+    ("stock_ledger", "item_id"): "stock ledger entries",
+    ("stock_ledger", "location_id"): "stock ledger entries",
+    ("cost_layers", "item_id"): "cost layers",
+    ("sales_orders", "customer_id"): "sales orders",
+    ("sales_lines", "item_id"): "sales order lines",
+    ("purchase_orders", "supplier_id"): "purchase orders",
+    ("purchase_orders", "location_id"): "purchase orders",
+    ("purchase_lines", "item_id"): "purchase order lines",
+    ("manufacturing_orders", "item_id"): "manufacturing orders",
+    ("manufacturing_orders", "location_id"): "manufacturing orders",
+    ("mo_ingredients", "item_id"): "manufacturing order ingredients",
+    ("mo_tasks", "workstation_id"): "manufacturing order tasks",
+    ("mo_tasks", "operator_id"): "manufacturing order tasks",
+    ("users", "operator_id"): "users",
+}
+
+
+def _referrers(table: Table) -> list[tuple[str, Column[Any]]]:
+    """The columns that refer to ``table`` without ON DELETE CASCADE, with a label for each.
+
+    Rows referring with CASCADE belong to the record (an item's own BOM lines and routing, a
+    workstation's calendar, an operator's skills) and go with it; the others block a delete.
+    Read from the table definitions, so a new reference is covered without a change here.
+    """
+    found: list[tuple[str, Column[Any]]] = []
+    for other in table.metadata.sorted_tables:
+        for fk in sorted(other.foreign_keys, key=lambda f: f.parent.name):
+            if fk.column.table is table and (fk.ondelete or "").upper() != "CASCADE":
+                label = USAGE_LABELS.get((other.name, fk.parent.name), other.name.replace("_", " "))
+                found.append((label, fk.parent))
+    return found
+
+
+def usages(session: Session, table: Table, row_id: int) -> list[str]:
+    """What refers to row ``row_id`` of ``table`` (stock, orders, BOM lines...), in one query;
+    empty when the row may be deleted."""
+    referrers = _referrers(table)
+    if not referrers:
+        return []
+    checks = [
+        exists().where(column == row_id).label(f"u{i}") for i, (_, column) in enumerate(referrers)
+    ]
+    row = session.execute(select(*checks)).one()
+    labels: list[str] = []
+    for (label, _), used in zip(referrers, row, strict=True):
+        if used and label not in labels:
+            labels.append(label)
+    return labels
+
+
+def lock_row(session: Session, table: Table, row_id: int) -> None:
+    """Locks the row (PostgreSQL) so that nothing starts referring to it before the delete;
+    SQLite's writers already queue at BEGIN IMMEDIATE."""
+    session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
 
 
 def item_select() -> Select[Any]:
@@ -116,6 +180,17 @@ class SqlItemRepository:
         self.session.execute(
             update(items).where(items.c.id == item_id).values(**self._values(item))
         )
+
+    def usages(self, sku: str) -> builtins.list[str]:
+        """What refers to item ``sku`` (locked until the end of the transaction)."""
+        item_id = self.lookups.id_of(items, sku, "SKU", "sku")
+        lock_row(self.session, items, item_id)
+        return usages(self.session, items, item_id)
+
+    def delete(self, sku: str) -> None:
+        """Deletes the item with its own BOM and routing; see ``usages`` first."""
+        item_id = self.lookups.id_of(items, sku, "SKU", "sku")
+        self.session.execute(delete(items).where(items.c.id == item_id))
 
     def set_last_purchase_price(self, sku: str, price: Decimal) -> None:
         item_id = self.lookups.id_of(items, sku, "SKU", "sku")

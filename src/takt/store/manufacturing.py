@@ -9,10 +9,13 @@ from decimal import Decimal
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    String,
     bindparam,
+    cast,
     delete,
     func,
     insert,
+    or_,
     select,
     type_coerce,
     update,
@@ -232,6 +235,73 @@ class SqlManufacturingRepository:
             .order_by(mo.c.rank, mo.c.id)
         )
         return [MakeEntry(*row) for row in self.session.execute(query)]
+
+    def make_slice(
+        self, status: str, search: str, offset: int, limit: int
+    ) -> tuple[list[tuple[int, str]], int, int]:
+        """One page of the open MOs in rank order that have ``status`` (any open one when empty)
+        and ``search`` in their number, item, customer or sales line (any case): each shown MO's
+        (position among all open MOs, number), how many match, and how many are open. Three
+        light queries, whatever the number of orders."""
+        mo = manufacturing_orders
+        open_mo = mo.c.status.in_(OPEN_STATUSES)
+        total = int(
+            self.session.execute(select(func.count()).select_from(mo).where(open_mo)).scalar_one()
+        )
+        if not status and not search.strip():
+            # The whole list: its page straight off the (status, rank) index.
+            numbers = self.session.execute(
+                select(mo.c.number)
+                .where(open_mo)
+                .order_by(mo.c.rank, mo.c.id)
+                .offset(offset)
+                .limit(limit)
+            ).scalars()
+            return list(enumerate(numbers, start=offset + 1)), total, total
+        ranked = (
+            select(
+                mo.c.id,
+                func.row_number().over(order_by=(mo.c.rank, mo.c.id)).label("position"),
+            )
+            .where(open_mo)
+            .subquery()
+        )
+        where: list[ColumnElement[bool]] = []
+        if status:
+            where.append(mo.c.status == status)
+        needle = search.strip()
+        if needle:
+            line = sales_orders.c.number + "/" + cast(sales_lines.c.line_no, String)
+            where.append(
+                or_(
+                    *(
+                        column.icontains(needle, autoescape=True)
+                        for column in (mo.c.number, _output.c.sku, customers.c.code, line)
+                    )
+                )
+            )
+        joined = (
+            ranked.join(mo, mo.c.id == ranked.c.id)
+            .join(_output, _output.c.id == mo.c.item_id)
+            .outerjoin(sales_lines, sales_lines.c.id == mo.c.sales_line_id)
+            .outerjoin(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
+            .outerjoin(customers, customers.c.id == sales_orders.c.customer_id)
+        )
+        shown = [
+            (int(position), number)
+            for position, number in self.session.execute(
+                select(ranked.c.position, mo.c.number)
+                .select_from(joined)
+                .where(*where)
+                .order_by(ranked.c.position)
+                .offset(offset)
+                .limit(limit)
+            )
+        ]
+        matching = self.session.execute(
+            select(func.count()).select_from(joined).where(*where)
+        ).scalar_one()
+        return shown, int(matching), total
 
     def for_sales_line(self, number: str, line_no: int) -> list[ManufacturingOrder]:
         line_id = (

@@ -49,6 +49,17 @@ class SqlSalesRepository:
             raise NotFound(f"unknown sales order {number!r}", field="order")
         return found[0]
 
+    def customers_of(self, numbers: Sequence[str]) -> dict[str, str]:
+        """The customer code of each order in ``numbers``, in one light query."""
+        if not numbers:
+            return {}
+        rows = self.session.execute(
+            select(sales_orders.c.number, customers.c.code)
+            .join(customers, customers.c.id == sales_orders.c.customer_id)
+            .where(sales_orders.c.number.in_(list(numbers)))
+        )
+        return {str(number): str(code) for number, code in rows.tuples()}
+
     def orders(self, statuses: Sequence[str] | None = None) -> list[SalesOrder]:
         """Orders (all, or in ``statuses``) by delivery date, in two queries."""
         where = sales_orders.c.status.in_(list(statuses)) if statuses else sales_orders.c.id > 0

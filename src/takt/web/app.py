@@ -23,7 +23,19 @@ from takt.app.users import authenticate_password
 from takt.config import Takt
 from takt.domain.errors import DomainError, NotFound
 from takt.domain.users import Role
-from takt.web import buy, costs, documents, items, make, schedule, sell, stock, tasks
+from takt.web import (
+    buy,
+    buy_entry,
+    costs,
+    documents,
+    items,
+    make,
+    schedule,
+    sell,
+    sell_entry,
+    stock,
+    tasks,
+)
 from takt.web.auth import (
     CsrfChecked,
     CurrentViewer,
@@ -34,6 +46,7 @@ from takt.web.auth import (
     viewer_of,
 )
 from takt.web.live import ChangeFeed, change_marker, event_stream
+from takt.web.proposals import Proposals
 from takt.web.render import STATIC, build_templates, is_htmx, render
 from takt.web.sessions import (
     COOKIE,
@@ -190,13 +203,16 @@ def create_web(
     app.state.signer = Signer(key, max_age)
     app.state.throttle = throttle or LoginThrottle()
     app.state.feed = feed or ChangeFeed(lambda: change_marker(takt.uows))
+    app.state.proposals = Proposals()  # optimised plans waiting for Accept / Discard
     _install_errors(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(make.router)
     app.include_router(documents.router)
     app.include_router(tasks.router)
     app.include_router(schedule.router)
+    app.include_router(sell_entry.router)  # before sell: /sell/new is not an order number
     app.include_router(sell.router)
+    app.include_router(buy_entry.router)  # before buy: /buy/new is not an order number
     app.include_router(buy.router)
     app.include_router(stock.router)
     app.include_router(items.router)

@@ -34,7 +34,7 @@ from takt.web.stock import (
     sees_costs,
     uows_of,
 )
-from takt.web.trail import audit
+from takt.web.trail import audited_uow
 
 router = APIRouter()
 STATUSES = tuple(s.value for s in PurchaseStatus)
@@ -96,6 +96,7 @@ def _list_context(request: Request, viewer: Viewer, filters: BuyFilters) -> dict
         "filters": filters,
         "statuses": STATUSES,
         "costs": sees_costs(request, viewer),
+        "may_enter": may_post(viewer),
     }
 
 
@@ -123,6 +124,12 @@ def buy_table(
 # ---------------------------------------------------------------- one order
 
 
+def _dialog_context(uows: UnitOfWorkFactory, number: str, **extra: Any) -> dict[str, Any]:
+    """The Receive dialog of an open order (opened from the Buy list)."""
+    detail = web_queries.purchase_detail(uows, number)
+    return {"d": detail, "entered": {}, "field": "", **extra}
+
+
 def _order_context(request: Request, viewer: Viewer, number: str, **extra: Any) -> dict[str, Any]:
     detail = web_queries.purchase_detail(uows_of(request), number)
     return {
@@ -140,6 +147,8 @@ def buy_order(request: Request, number: str, viewer: CurrentViewer) -> Response:
     context = _order_context(request, viewer, number)
     if request.query_params.get("received"):
         context["notice"] = f"Received: {request.query_params['received'][:200]}"
+    elif request.query_params.get("done"):
+        context["notice"] = request.query_params["done"][:200]
     template = "buy_order_body.html" if is_htmx(request) else "buy_order.html"
     return render(request, template, context)
 
@@ -171,21 +180,15 @@ def _receipt_lines(form: Any, lines: list[web_queries.PurchaseLineDetail]) -> tu
 def _receive(uows: UnitOfWorkFactory, user: str, number: str, form: Any) -> str:
     detail = web_queries.purchase_detail(uows, number)
     parts = _receipt_lines(form, detail.lines)
+    number = detail.order.number
+    # A receipt's posting is filed under the order's number (``purchasing.receive_order``).
+    after = {"document": number, "lines": [[p.line_no, str(p.quantity)] for p in parts]}
+    uow = audited_uow(uows, user, "receive", "purchase_order", number, after=after)
     try:
-        posted = purchasing.receive_order(
-            purchasing.ReceiveOrder(detail.order.number, parts, user), uows()
-        )
+        purchasing.receive_order(purchasing.ReceiveOrder(number, parts, user), uow)
     except DomainError as exc:
         label = (exc.field or "request").replace("_", " ").capitalize()
         raise DomainError(f"{label}: {exc.message}", field=exc.field) from exc
-    audit(
-        uows,
-        user,
-        "receive",
-        "purchase_order",
-        detail.order.number,
-        {"document": posted.document, "lines": [[p.line_no, str(p.quantity)] for p in parts]},
-    )
     return ", ".join(f"line {p.line_no} × {p.quantity.normalize():f}" for p in parts)
 
 
@@ -194,9 +197,22 @@ async def buy_receive(request: Request, number: str, viewer: CsrfChecked) -> Res
     require_poster(viewer, "receive purchase orders")
     form = await request.form()
     uows = uows_of(request)
+    in_dialog = form.get("dialog") == "1"
     try:
         received = await run_in_threadpool(_receive, uows, viewer.username, number, form)
     except DomainError as exc:
+        if in_dialog and exc.field != "order":
+            # The dialog shows its own refusal (the page's alert area is behind the dialog).
+            entered = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+            context = await run_in_threadpool(
+                _dialog_context,
+                uows,
+                number,
+                error=exc.message,
+                field=exc.field or "",
+                entered=entered,
+            )
+            return render(request, "_buy_receive_dialog.html", context, status=422)
         if is_htmx(request) or exc.field == "order":
             raise
         entered = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
@@ -205,6 +221,11 @@ async def buy_receive(request: Request, number: str, viewer: CsrfChecked) -> Res
         )
         return render(request, "buy_order.html", context, status=422)
     request.app.state.feed.bump()
+    if in_dialog and is_htmx(request):
+        context = await run_in_threadpool(
+            _dialog_context, uows, number, notice=f"Received: {received}"
+        )
+        return render(request, "_buy_receive_dialog.html", context)
     if not is_htmx(request):
         return RedirectResponse(
             f"/buy/{number}?{urlencode({'received': received})}", status_code=303

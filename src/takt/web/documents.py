@@ -1,50 +1,39 @@
-"""Printed documents of an MO: the traveller (``/make/{number}/traveller``) and the pick list
-(``/make/{number}/pick-list``), standalone pages styled for paper by static/print.css.
+"""Printed documents, each a standalone page styled for paper by static/print.css and a PDF
+download (``takt.web.pdf``) drawn from the same read model (``takt.app.documents``):
 
-The traveller: item, quantity, due date, planned start and finish, the customer of a
-make-to-order MO; the ingredients with the batches to pick from; the operations with their
-workstation, planned minutes and an empty "done by / date" column; a QR code opening the MO's
-tasks on a tablet. The pick list: the ingredients still to pick and where from.
+- the MO traveller (``/make/{number}/traveller``, ``.pdf``): item, quantity, due date, planned
+  start and finish, the customer of a make-to-order MO; the ingredients with the batches to pick
+  from; the operations with their workstation, planned minutes and an empty "done by / date"
+  column; a QR code opening the MO's tasks on a tablet;
+- the pick list (``/make/{number}/pick-list``, ``.pdf``): the ingredients still to pick and where;
+- the purchase order (``/buy/{number}/print``, ``.pdf``): supplier, dates, lines (prices by the
+  costs rule);
+- the delivery note (``/sell/{number}/delivery-note``, ``.pdf``): customer, lines ordered, shipped
+  and still to come, a line to sign.
 
 Batches: the balances of a batch-tracked ingredient at the MO's location, in the order consumption
-takes them (``takt.app.manufacturing``: the oldest batch first). Any logged-in user may print; an
-operator only an MO with a task of theirs (``Task.is_work_of``).
+takes them (``takt.app.manufacturing``: the oldest batch first). Any logged-in user may print an
+MO's documents, an operator only an MO with a task of theirs (``Task.is_work_of``); purchase
+orders and delivery notes are for the roles that see the Buy and Sell pages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from takt.app import api_queries, orders_queries
-from takt.app.ports import BalanceRow, UnitOfWorkFactory
-from takt.app.scheduling import TIMEZONE
-from takt.domain.errors import NotFound
-from takt.domain.manufacturing import ManufacturingOrder
-from takt.web import qr
+from takt.app import api_queries, documents
+from takt.app.ports import UnitOfWorkFactory
+from takt.web import pdf, qr
 from takt.web.auth import CurrentViewer, Refused, Viewer
 from takt.web.render import render, zone_of
+from takt.web.stock import require_reader, sees_costs
 
 router = APIRouter()
-
-
-@dataclass(frozen=True, slots=True)
-class PickLine:
-    """An ingredient: what is planned, consumed and still to pick, and the batches to pick from."""
-
-    sku: str
-    name: str
-    unit: str
-    planned: Decimal
-    consumed: Decimal
-    remaining: Decimal
-    batch_tracked: bool
-    batches: list[BalanceRow]
 
 
 def _uows(request: Request) -> UnitOfWorkFactory:
@@ -52,40 +41,14 @@ def _uows(request: Request) -> UnitOfWorkFactory:
     return uows
 
 
-def _mo_for(uows: UnitOfWorkFactory, viewer: Viewer, number: str) -> ManufacturingOrder:
-    """The MO ``number`` (NotFound); refuses (403) an operator with no task of theirs on it."""
-    if not number.upper().startswith("MO-"):
-        raise NotFound(f"{number!r} is not a manufacturing order", field="order")
-    mo = api_queries.manufacturing_order(uows, number)
+def _mo_doc(uows: UnitOfWorkFactory, viewer: Viewer, number: str) -> documents.MoDocument:
+    """The MO ``number``'s documents (NotFound); refuses (403) an operator with no task on it."""
+    doc = documents.mo_document(uows, number)
     if viewer.operator is not None:
         who = next((o for o in api_queries.operators(uows) if o.code == viewer.operator), None)
-        if who is None or not any(t.is_work_of(who.code, who.workstations) for t in mo.tasks):
-            raise Refused(f"{mo.number} has no task of yours ({viewer.operator})")
-    return mo
-
-
-def _pick_lines(uows: UnitOfWorkFactory, mo: ManufacturingOrder) -> list[PickLine]:
-    lines: list[PickLine] = []
-    for ing in mo.ingredients:
-        item = api_queries.item(uows, ing.sku)
-        batches: list[BalanceRow] = []
-        if item.batch_tracked:
-            with uows(read_only=True) as uow:
-                rows = uow.stock.balances(ing.sku, mo.location)
-            batches = [b for b in rows if b.quantity > 0]
-        lines.append(
-            PickLine(
-                ing.sku,
-                item.name,
-                item.unit,
-                ing.planned,
-                ing.consumed,
-                ing.remaining,
-                item.batch_tracked,
-                batches,
-            )
-        )
-    return lines
+        if who is None or not any(t.is_work_of(who.code, who.workstations) for t in doc.mo.tasks):
+            raise Refused(f"{doc.mo.number} has no task of yours ({viewer.operator})")
+    return doc
 
 
 def tasks_url(request: Request, number: str) -> str:
@@ -94,18 +57,24 @@ def tasks_url(request: Request, number: str) -> str:
 
 
 def _context(request: Request, viewer: Viewer, number: str) -> dict[str, Any]:
-    uows = _uows(request)
-    mo = _mo_for(uows, viewer, number)
-    customer = orders_queries.order_status(uows, mo.number).partner if mo.sales_order else None
-    stations = {w.code: w.name for w in api_queries.workstations(uows)}
+    doc = _mo_doc(_uows(request), viewer, number)
     return {
-        "mo": mo,
-        "item": api_queries.item(uows, mo.sku),
-        "customer": customer,
-        "lines": _pick_lines(uows, mo),
-        "stations": stations,
-        "zone": zone_of(api_queries.setting(uows, TIMEZONE, "UTC")),
+        "doc": doc,
+        "mo": doc.mo,
+        "item": doc.item,
+        "customer": doc.customer,
+        "lines": doc.lines,
+        "stations": doc.stations,
+        "zone": zone_of(doc.zone),
     }
+
+
+def _pdf(body: bytes, name: str) -> Response:
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+    )
 
 
 @router.get("/make/{number}/traveller", name="mo_traveller")
@@ -120,6 +89,52 @@ def traveller(request: Request, number: str, viewer: CurrentViewer) -> Response:
     return render(request, "doc_traveller.html", context)
 
 
+@router.get("/make/{number}/traveller.pdf", name="mo_traveller_pdf")
+async def traveller_pdf(request: Request, number: str, viewer: CurrentViewer) -> Response:
+    doc = await run_in_threadpool(_mo_doc, _uows(request), viewer, number)
+    body = await run_in_threadpool(pdf.traveller, doc, tasks_url(request, doc.mo.number))
+    return _pdf(body, f"traveller-{doc.mo.number}")
+
+
 @router.get("/make/{number}/pick-list", name="mo_pick_list")
 def pick_list(request: Request, number: str, viewer: CurrentViewer) -> Response:
     return render(request, "doc_pick_list.html", _context(request, viewer, number))
+
+
+@router.get("/make/{number}/pick-list.pdf", name="mo_pick_list_pdf")
+async def pick_list_pdf(request: Request, number: str, viewer: CurrentViewer) -> Response:
+    doc = await run_in_threadpool(_mo_doc, _uows(request), viewer, number)
+    body = await run_in_threadpool(pdf.pick_list, doc)
+    return _pdf(body, f"pick-list-{doc.mo.number}")
+
+
+@router.get("/buy/{number}/print", name="po_print")
+def purchase_print(request: Request, number: str, viewer: CurrentViewer) -> Response:
+    require_reader(viewer, "Buy")
+    doc = documents.purchase_document(_uows(request), number)
+    context = {"po": doc, "costs": sees_costs(request, viewer)}
+    return render(request, "doc_purchase.html", context)
+
+
+@router.get("/buy/{number}/print.pdf", name="po_pdf")
+async def purchase_pdf(request: Request, number: str, viewer: CurrentViewer) -> Response:
+    require_reader(viewer, "Buy")
+    doc = await run_in_threadpool(documents.purchase_document, _uows(request), number)
+    costs = await run_in_threadpool(sees_costs, request, viewer)
+    body = await run_in_threadpool(pdf.purchase_order, doc, costs)
+    return _pdf(body, f"purchase-order-{doc.number}")
+
+
+@router.get("/sell/{number}/delivery-note", name="so_delivery_note")
+def delivery_note(request: Request, number: str, viewer: CurrentViewer) -> Response:
+    require_reader(viewer, "Sell")
+    doc = documents.delivery_note(_uows(request), number)
+    return render(request, "doc_delivery.html", {"note": doc})
+
+
+@router.get("/sell/{number}/delivery-note.pdf", name="so_delivery_note_pdf")
+async def delivery_note_pdf(request: Request, number: str, viewer: CurrentViewer) -> Response:
+    require_reader(viewer, "Sell")
+    doc = await run_in_threadpool(documents.delivery_note, _uows(request), number)
+    body = await run_in_threadpool(pdf.delivery, doc)
+    return _pdf(body, f"delivery-note-{doc.number}")

@@ -1,4 +1,5 @@
-"""The Make page (the planner's home): open MOs in rank order, re-ranked with move up / down.
+"""The Make page (the planner's home): open MOs in rank order, re-ranked by drag and drop
+(SortableJS, ``/make/drop``) or with move up / down (buttons, Alt+arrows).
 
 Each row: order, customer (make to order), item, quantity, production time, planned start,
 production deadline (planned finish), due date with a late flag, material status (colour, icon
@@ -28,7 +29,7 @@ from takt.app.scheduling import TIMEZONE
 from takt.domain.errors import DomainError, NotFound
 from takt.web.auth import CsrfChecked, CurrentViewer
 from takt.web.render import is_htmx, render, zone_of
-from takt.web.trail import audit
+from takt.web.trail import audited_uow
 
 router = APIRouter()
 STATUSES = tuple(s.value for s in MO_OPEN)
@@ -88,17 +89,6 @@ class MakeLine:
     def number(self) -> str:
         return self.row.number
 
-    def matches(self, filters: MakeFilters) -> bool:
-        if filters.status and self.row.status != filters.status:
-            return False
-        if filters.late and not self.late:
-            return False
-        if filters.q:
-            needle = filters.q.casefold()
-            hay = (self.row.number, self.row.item, self.row.customer or "", self.row.sales_line)
-            return any(needle in (h or "").casefold() for h in hay)
-        return True
-
 
 PAGE_SIZE = 100
 """Rows per page: the first screen renders this many, whatever the size of the order book."""
@@ -106,30 +96,36 @@ PAGE_SIZE = 100
 
 @dataclass(frozen=True, slots=True)
 class MakeView:
+    """One page of the Make list: ``lines`` are its rows, ``matching`` how many pass the filters
+    and ``total`` how many MOs are open."""
+
     lines: list[MakeLine]
+    matching: int
     total: int
     zone: str
-
-    def page(self, number: int) -> list[MakeLine]:
-        """The rows of page ``number`` (1 = the first ``PAGE_SIZE``)."""
-        start = (number - 1) * PAGE_SIZE
-        return self.lines[start : start + PAGE_SIZE]
+    page_size: int = PAGE_SIZE
 
     @property
     def pages(self) -> int:
-        return max(1, -(-len(self.lines) // PAGE_SIZE))
+        return max(1, -(-self.matching // self.page_size))
 
-    @property
-    def page_size(self) -> int:
-        return PAGE_SIZE
+
+def _query(filters: MakeFilters) -> orders_queries.MakeQuery:
+    return orders_queries.MakeQuery(
+        status=filters.status,
+        late_only=filters.late,
+        search=filters.q,
+        page=filters.page,
+        page_size=PAGE_SIZE,
+    )
 
 
 def make_view(uows: UnitOfWorkFactory, filters: MakeFilters, today: date | None = None) -> MakeView:
-    """The open MOs that pass ``filters``, in rank order, with their plan."""
+    """The page of open MOs that pass ``filters``, in rank order, with their plan."""
     day = today or date.today()
-    rows = orders_queries.make_list(uows, MO_OPEN, today=lambda: day)
+    page = orders_queries.make_page(uows, _query(filters), today=lambda: day)
     lines: list[MakeLine] = []
-    for position, row in enumerate(rows, start=1):
+    for position, row in zip(page.positions, page.rows, strict=True):
         reason = ""
         if row.late:
             reason = f"due {row.due_date.isoformat()} has passed"
@@ -146,7 +142,7 @@ def make_view(uows: UnitOfWorkFactory, filters: MakeFilters, today: date | None 
             )
         )
     zone = api_queries.setting(uows, TIMEZONE, "UTC")
-    return MakeView([ln for ln in lines if ln.matches(filters)], len(lines), zone)
+    return MakeView(lines, page.matching, page.total, zone, PAGE_SIZE)
 
 
 def _uows(request: Request) -> UnitOfWorkFactory:
@@ -223,9 +219,7 @@ async def make_move(
 def _move(
     uows: UnitOfWorkFactory, user: str, number: str, direction: str, filters: MakeFilters
 ) -> bool:
-    view = make_view(uows, MakeFilters())
-    everyone = [ln.number for ln in view.lines]
-    visible = [ln.number for ln in view.lines if ln.matches(filters)]
+    everyone, visible = orders_queries.make_order(uows, _query(filters))
     if number not in everyone:
         mo = api_queries.manufacturing_order(uows, number)  # NotFound for an unknown number
         raise DomainError(f"{number} is {mo.status.value}: only open orders are ranked")
@@ -236,8 +230,62 @@ def _move(
     if not 0 <= j < len(visible):
         return False
     position = everyone.index(visible[j]) + 1
-    manufacturing.rank_mo(number, position, uows())
-    audit(uows, user, "rank", "manufacturing_order", number, {"position": position})
+    ranked = {"position": position}
+    uow = audited_uow(uows, user, "rank", "manufacturing_order", number, after=ranked)
+    manufacturing.rank_mo(number, position, uow)
+    return True
+
+
+NumberText = Annotated[str, Form(max_length=40)]
+
+
+@router.post("/make/drop", name="make_drop")
+async def make_drop(
+    request: Request,
+    viewer: CsrfChecked,
+    number: NumberText,
+    after: Annotated[str, Form(max_length=40)] = "",
+    before: Annotated[str, Form(max_length=40)] = "",
+    status: FormText = None,
+    late: FormText = None,
+    q: FormText = None,
+    page: FormText = None,
+) -> Response:
+    """A row dropped between two others (drag and drop): ``number`` goes right after ``after``
+    (the row now above it), or right before ``before`` when it went to the top of the page."""
+    viewer.require("rank")
+    filters = MakeFilters.of(status, late, q, page)
+    moved = await run_in_threadpool(
+        _place, _uows(request), viewer.username, number, after.strip(), before.strip()
+    )
+    if moved:
+        request.app.state.feed.bump()
+    if not is_htmx(request):
+        return RedirectResponse(f"/make?{filters.query}#row-{number}", status_code=303)
+    return await run_in_threadpool(_table, request, filters, focus=number)
+
+
+def _place(uows: UnitOfWorkFactory, user: str, number: str, after: str, before: str) -> bool:
+    """Ranks ``number`` just after ``after`` (or just before ``before``) among all open MOs."""
+    everyone, _ = orders_queries.make_order(uows, orders_queries.MakeQuery())
+    if number not in everyone:
+        mo = api_queries.manufacturing_order(uows, number)  # NotFound for an unknown number
+        raise DomainError(f"{number} is {mo.status.value}: only open orders are ranked")
+    others = [n for n in everyone if n != number]
+    neighbour = after or before
+    if not neighbour:
+        return False
+    if neighbour not in others:
+        raise DomainError(
+            f"{neighbour} is no longer an open order: reload the page and drag again",
+            field="position",
+        )
+    position = others.index(neighbour) + (2 if after else 1)
+    if position == everyone.index(number) + 1:
+        return False
+    ranked = {"position": position}
+    uow = audited_uow(uows, user, "rank", "manufacturing_order", number, after=ranked)
+    manufacturing.rank_mo(number, position, uow)
     return True
 
 

@@ -20,7 +20,7 @@ from takt.domain.allocation import Status
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
-VENDOR_FILES = ("htmx.min.js",)
+VENDOR_FILES = ("htmx.min.js", "Sortable.min.js")
 
 # Colour AND an icon and words: a colour-blind planner reads the words.
 MATERIAL = {

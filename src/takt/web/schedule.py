@@ -10,15 +10,17 @@ The chart is server-side SVG; each bar is an HTML link inside a ``foreignObject`
 attributes: the pages' CSP forbids inline styles), so keyboard, focus and htmx behave as on any
 link. The same tasks are also listed in a table below the chart.
 
-Admins and planners get "Re-plan" (the instant dispatcher) and "Optimise (10 s)" (CP-SAT); the
-server refuses anyone else (403). The result compares the plan before (as shown) and after: plan
-version, late orders, weighted tardiness. The page listens to /events and re-fetches the chart.
+Admins and planners get "Re-plan" (the instant dispatcher, stored at once) and "Optimise (10 s)"
+(CP-SAT): the optimised plan is a proposal (``takt.web.proposals``), compared with the stored plan
+(late orders, weighted tardiness, makespan) until the planner accepts it (stored as a new
+version) or discards it. The server refuses anyone else (403). The page listens to /events and
+re-fetches the chart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -29,13 +31,14 @@ from starlette.responses import Response
 
 from takt.app import scheduling
 from takt.app.ports import UnitOfWorkFactory
-from takt.app.schedule_queries import PlanFigures, PlannedTask, ScheduleData, schedule
+from takt.app.schedule_queries import OPEN, PlanFigures, PlannedTask, ScheduleData, schedule
 from takt.app.schedule_queries import plan_figures as stored_figures
-from takt.domain.errors import NotFound
+from takt.domain.errors import DomainError, NotFound
 from takt.domain.workstations import Workstation
+from takt.web import proposals
 from takt.web.auth import PLANNERS, CsrfChecked, CurrentViewer, Refused, Viewer
 from takt.web.render import is_htmx, render
-from takt.web.trail import audit
+from takt.web.trail import AuditedUnitOfWork, audited_uow, audited_uows
 
 router = APIRouter()
 
@@ -422,18 +425,31 @@ def schedule_task(
     return render(request, "schedule.html", context)
 
 
+def _plan_version(uow: AuditedUnitOfWork) -> str:
+    """The plan version this transaction recorded (the newest it sees)."""
+    latest = uow.manufacturing.latest_plan()
+    return str(latest[0]) if latest else "-"
+
+
+def _late_orders(uow: AuditedUnitOfWork) -> int:
+    """How many open MOs the plan this transaction stored finishes late: the scheduler gives
+    each of them, and only them, the reason it is late."""
+    return sum(1 for mo in uow.manufacturing.orders(OPEN) if mo.late_reason)
+
+
 def _replan(uows: UnitOfWorkFactory, user: str, optimise: bool) -> Comparison:
     before = stored_figures(uows)
-    summary = scheduling.replan(uows(), optimise_seconds=OPTIMISE_SECONDS if optimise else None)
-    late = tuple(order.number for order in summary.late)
-    audit(
+    engine = "cp-sat" if optimise else "dispatch"  # as ``scheduling.replan`` names them
+    uow = audited_uow(
         uows,
         user,
         "replan",
         "schedule",
-        str(summary.version),
-        {"engine": summary.engine, "late_orders": len(late)},
+        _plan_version,
+        after=lambda uow: {"engine": engine, "late_orders": _late_orders(uow)},
     )
+    summary = scheduling.replan(uow, optimise_seconds=OPTIMISE_SECONDS if optimise else None)
+    late = tuple(order.number for order in summary.late)
     after = PlanFigures(summary.version, None, late, summary.tardiness_minutes)
     return Comparison(before, after, summary.engine, summary.status, summary.seconds)
 
@@ -453,11 +469,102 @@ async def schedule_replan(
     if not may_plan(viewer):
         raise Refused(f"a user with role {viewer.role.value} may not re-plan")
     uows = _uows(request)
-    comparison = await run_in_threadpool(_replan, uows, viewer.username, engine == "optimise")
+    if engine == "optimise":
+        run = optimisations_of(request).start(uows, viewer.username, OPTIMISE_SECONDS)
+        context = await run_in_threadpool(_context, request, viewer, zoom, start)
+        if is_htmx(request):
+            # The page polls the run and draws the objective falling; the proposal comes last.
+            context["optimising"] = run
+            return _respond(request, context)
+        await run_in_threadpool(run.done.wait, OPTIMISE_SECONDS + 60)
+        context["proposal"] = _hand_over(request, run)
+        return _respond(request, context)
+    comparison = await run_in_threadpool(_replan, uows, viewer.username, False)
     request.app.state.feed.bump()
     context = await run_in_threadpool(_context, request, viewer, zoom, start)
     context["comparison"] = comparison
+    return _respond(request, context)
+
+
+def _respond(request: Request, context: dict[str, Any]) -> Response:
+    """The chart with the result out of band (htmx), or the whole page."""
     if is_htmx(request):
         context["oob"] = True
         return render(request, "_gantt.html", context)
     return render(request, "schedule.html", context)
+
+
+def optimisations_of(request: Request) -> proposals.Optimisations:
+    """This process's optimiser runs (made on first use)."""
+    found = getattr(request.app.state, "optimisations", None)
+    if not isinstance(found, proposals.Optimisations):
+        found = request.app.state.optimisations = proposals.Optimisations()
+    return found
+
+
+def _hand_over(request: Request, run: proposals.Optimising) -> proposals.Proposal:
+    """The finished run's proposal, kept for Accept / Discard; its refusal as an error."""
+    if run.error or run.proposal is None:
+        raise DomainError(run.error or "the optimiser found no plan", field="plan")
+    if not run.handed_over:
+        proposals_of(request).add(run.proposal)
+        run.handed_over = True
+    return run.proposal
+
+
+@router.get("/schedule/optimising/{token}", name="schedule_optimising")
+def schedule_optimising(request: Request, token: str, viewer: CurrentViewer) -> Response:
+    """How an optimiser run is going (polled by the page), then its plan to accept or discard."""
+    if not may_plan(viewer):
+        raise Refused(f"a user with role {viewer.role.value} may not re-plan")
+    run = optimisations_of(request).get(token[:64])
+    if run.user != viewer.username:
+        raise Refused("this optimiser run is another planner's")
+    context: dict[str, Any] = {"part": "comparison"}
+    if run.done.is_set():
+        context["proposal"] = _hand_over(request, run)
+        data = schedule(_uows(request))
+        context["view"] = schedule_view(data, Window.of(None, None, data.zone))
+    else:
+        context["optimising"] = run
+    return render(request, "_gantt.html", context)
+
+
+def proposals_of(request: Request) -> proposals.Proposals:
+    """This process's optimised plans waiting for the planner (made on first use)."""
+    found = getattr(request.app.state, "proposals", None)
+    if not isinstance(found, proposals.Proposals):
+        found = request.app.state.proposals = proposals.Proposals()
+    return found
+
+
+def _accept(uows: UnitOfWorkFactory, user: str, proposal: proposals.Proposal) -> int:
+    after = {"engine": proposal.engine, "late_orders": len(proposal.after.late_orders)}
+    trail = audited_uows(uows, user, "replan", "schedule", _plan_version, after=after)
+    return proposals.accept(proposal, trail)
+
+
+@router.post("/schedule/proposal/{token}/{decision}", name="schedule_decide")
+async def schedule_decide(
+    request: Request,
+    token: str,
+    decision: str,
+    viewer: CsrfChecked,
+    zoom: FormText = None,
+    start: FormText = None,
+) -> Response:
+    """Accept (store as a new plan version) or discard an optimised plan."""
+    if not may_plan(viewer):
+        raise Refused(f"a user with role {viewer.role.value} may not re-plan")
+    if decision not in ("accept", "discard"):
+        raise NotFound(f"there is no page at {request.url.path}", field="decision")
+    proposal = proposals_of(request).take(token[:64], datetime.now(UTC))
+    outcome: dict[str, Any] = {"decision": decision, "proposal": proposal}
+    if decision == "accept":
+        outcome["version"] = await run_in_threadpool(
+            _accept, _uows(request), viewer.username, proposal
+        )
+        request.app.state.feed.bump()
+    context = await run_in_threadpool(_context, request, viewer, zoom, start)
+    context["decided"] = outcome
+    return _respond(request, context)

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from takt.app import orders_queries, sales
+from takt.app import orders_queries, queries, sales
 from takt.app.orders_queries import SalesOrderRow
 from takt.app.ports import UnitOfWorkFactory
 from takt.app.web_queries import sales_detail
@@ -35,7 +35,7 @@ from takt.web.stock import (
     sees_costs,
     uows_of,
 )
-from takt.web.trail import audit
+from takt.web.trail import audited_uow
 
 router = APIRouter()
 STATUSES = tuple(s.value for s in SalesStatus)
@@ -108,6 +108,17 @@ class SellRow:
         return delivery(self.row.status, self.row.material_status)
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    code: str
+    name: str
+
+
+def sellable_items(uows: UnitOfWorkFactory) -> list[Choice]:
+    """Items a sales line may hold: what is made here (products and sub-assemblies)."""
+    return [Choice(i.sku, i.name) for i in queries.item_list(uows) if i.kind != "material"]
+
+
 def _list_context(request: Request, viewer: Viewer, filters: SellFilters) -> dict[str, Any]:
     rows = orders_queries.sales_list(uows_of(request), filters.statuses)
     shown = [SellRow(r) for r in rows if filters.matches(r)]
@@ -117,6 +128,7 @@ def _list_context(request: Request, viewer: Viewer, filters: SellFilters) -> dic
         "filters": filters,
         "statuses": STATUSES,
         "costs": sees_costs(request, viewer),
+        "may_enter": may_post(viewer),
     }
 
 
@@ -153,14 +165,29 @@ def sell_table(
 
 
 def _order_context(request: Request, viewer: Viewer, number: str, **extra: Any) -> dict[str, Any]:
-    detail = sales_detail(uows_of(request), number, date.today())
+    uows = uows_of(request)
+    detail = sales_detail(uows, number, date.today())
+    poster = may_post(viewer)
+    status = SalesStatus(detail.status)
+    # Lines change while the order is a quote or open with nothing shipped (the domain's rule).
+    editable = (
+        poster
+        and status in (SalesStatus.QUOTE, SalesStatus.OPEN)
+        and not any(ln.view.done for ln in detail.lines)
+    )
     return {
         "d": detail,
         "pill": delivery(detail.status, detail.order.material_status),
         "line_pill": delivery,
         "costs": sees_costs(request, viewer),
-        "may_ship": may_post(viewer) and detail.is_open,
+        "may_ship": poster and detail.is_open,
+        "may_make": poster and detail.is_open,
+        "may_edit": editable,
+        "may_date": poster and (detail.is_open or status is SalesStatus.QUOTE),
+        "may_confirm": poster and status is SalesStatus.QUOTE,
+        "items": sellable_items(uows) if editable else [],
         "entered": {},
+        "field": "",
         **extra,
     }
 
@@ -171,6 +198,8 @@ def sell_order(request: Request, number: str, viewer: CurrentViewer) -> Response
     context = _order_context(request, viewer, number)
     if request.query_params.get("shipped"):
         context["notice"] = f"Shipped: {request.query_params['shipped'][:200]}"
+    elif request.query_params.get("done"):
+        context["notice"] = request.query_params["done"][:300]
     template = "sell_order_body.html" if is_htmx(request) else "sell_order.html"
     return render(request, template, context)
 
@@ -201,21 +230,16 @@ def _ship_lines(form: Any, detail_lines: list[Any]) -> tuple[sales.ShipLine, ...
 def _ship(uows: UnitOfWorkFactory, user: str, number: str, form: Any) -> str:
     detail = sales_detail(uows, number)
     parts = _ship_lines(form, detail.lines)
+    number = detail.order.number
+    # A delivery's posting is filed under the order's number (``sales.ship_order``).
+    after = {"document": number, "lines": [[p.line_no, str(p.quantity)] for p in parts]}
+    uow = audited_uow(uows, user, "ship", "sales_order", number, after=after)
     try:
-        posted = sales.ship_order(sales.ShipOrder(detail.order.number, parts, user), uows())
+        sales.ship_order(sales.ShipOrder(number, parts, user), uow)
     except DomainError as exc:
         label = (exc.field or "request").replace("_", " ").capitalize()
         raise DomainError(f"{label}: {exc.message}", field=exc.field) from exc
-    shipped = ", ".join(f"line {p.line_no} × {p.quantity.normalize():f}" for p in parts)
-    audit(
-        uows,
-        user,
-        "ship",
-        "sales_order",
-        detail.order.number,
-        {"document": posted.document, "lines": [[p.line_no, str(p.quantity)] for p in parts]},
-    )
-    return shipped
+    return ", ".join(f"line {p.line_no} × {p.quantity.normalize():f}" for p in parts)
 
 
 @router.post("/sell/{number}/ship", name="sell_ship")

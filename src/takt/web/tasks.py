@@ -26,7 +26,7 @@ from takt.domain.errors import DomainError
 from takt.domain.tasks import TaskStatus
 from takt.web.auth import CsrfChecked, CurrentViewer, Refused, Viewer
 from takt.web.render import is_htmx, render
-from takt.web.trail import audit
+from takt.web.trail import audited_uow
 
 router = APIRouter()
 # The actions the page offers, by the task's status (block/unblock stay with the API for now).
@@ -175,11 +175,11 @@ def _act(
     lost = _decimal(scrap, "scrap") if action is TaskAction.FINISH else Decimal(0)
     operator = viewer.operator if action is TaskAction.START else None
     cmd = TaskCommand(number, sequence, action, viewer.username, operator, done, lost)
-    act_on_task(cmd, uows())
     after = (
         {"quantity_done": str(done), "scrap": str(lost)} if action is TaskAction.FINISH else None
     )
-    audit(uows, viewer.username, action.value, "task", f"{number}/{sequence}", after)
+    key = f"{number}/{sequence}"
+    act_on_task(cmd, audited_uow(uows, viewer.username, action.value, "task", key, after=after))
 
 
 @router.post("/tasks/{number}/{sequence}/{action}", name="task_action")

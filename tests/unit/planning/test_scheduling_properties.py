@@ -1,4 +1,7 @@
-"""Random plants: every engine's plan validates, and the optimiser never loses to its warm start."""
+"""Random plants: every engine's plan validates, and the optimiser never loses to its warm start.
+
+Plants come plain, or staffed: operators with skills and shifts, and downtime of single units.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +16,12 @@ from takt.planning.scheduling.cpsat.solve import optimise
 from takt.planning.scheduling.dispatch import dispatch, dispatch_by_work_remaining, earliest_starts
 from takt.planning.scheduling.plan import Objective, objective_value
 from takt.planning.scheduling.problem import (
+    ANY_SKILL,
     Calendar,
     Job,
     Mode,
     Operation,
+    Operator,
     Pin,
     Problem,
     Resource,
@@ -80,6 +85,129 @@ def problems(draw: st.DrawFn) -> Problem:
             )
         )
     return Problem(tuple(resources), tuple(jobs), HORIZON)
+
+
+SKILLS = ("press", "weld")
+
+
+@st.composite
+def staffed_problems(draw: st.DrawFn) -> Problem:
+    """Plants with 1-3 operators; operations need a skill, any operator, or nobody."""
+    resources = []
+    for r in range(draw(st.integers(1, 3))):
+        units = draw(st.integers(1, 2))
+        calendar = None
+        if draw(st.booleans()):
+            length = draw(st.integers(40, 100))
+            calendar = Calendar(tuple((t, t + length) for t in range(0, HORIZON, 100)))
+        downtime = tuple(
+            Window(s, s + d, "breakdown", unit=draw(st.sampled_from([None, *range(units)])))
+            for s, d in draw(
+                st.lists(st.tuples(st.integers(0, 600), st.integers(1, 80)), max_size=2)
+            )
+        )
+        resources.append(Resource(f"R{r}", units, calendar, downtime))
+    operators = []
+    for o in range(draw(st.integers(1, 3))):
+        skills = frozenset(draw(st.lists(st.sampled_from(SKILLS), min_size=1, unique=True)))
+        calendar = None
+        if draw(st.booleans()):
+            # Shifts aligned with the resources' and at least as long as any operation.
+            length = draw(st.integers(40, 100))
+            calendar = Calendar(tuple((t, t + length) for t in range(0, HORIZON, 100)))
+        absences = tuple(
+            Window(s, s + d, "leave")
+            for s, d in draw(
+                st.lists(st.tuples(st.integers(0, 600), st.integers(1, 80)), max_size=1)
+            )
+        )
+        operators.append(Operator(f"P{o}", skills, calendar, absences))
+    known = sorted(set().union(*(o.skills for o in operators)))
+    names = [r.id for r in resources]
+    jobs = []
+    pinned_used = False
+    for j in range(draw(st.integers(1, 5))):
+        ops = []
+        for k in range(draw(st.integers(1, 3))):
+            eligible = draw(
+                st.lists(st.sampled_from(names), min_size=1, max_size=len(names), unique=True)
+            )
+            modes = tuple(Mode(r, draw(st.integers(0, 30))) for r in eligible)
+            skill = draw(st.sampled_from([None, ANY_SKILL, *known]))
+            pin = None
+            if k == 0 and not pinned_used and draw(st.booleans()):
+                pinned_used = True
+                who = None
+                if skill is not None:
+                    who = next(o.id for o in operators if o.can_run(skill))
+                pin = Pin(modes[0].resource, 0, 0, modes[0].duration, operator=who)
+            ops.append(
+                Operation(
+                    f"op{k}",
+                    modes,
+                    setup=draw(st.integers(0, 5)),
+                    pausable=draw(st.booleans()),
+                    pin=pin,
+                    skill=skill,
+                )
+            )
+        jobs.append(
+            Job(
+                f"J{j}",
+                tuple(ops),
+                release=draw(st.integers(0, 200)),
+                due=draw(st.integers(0, 600)),
+                weight=draw(st.integers(1, 3)),
+                rank=draw(st.integers(0, 2)),
+            )
+        )
+    return Problem(tuple(resources), tuple(jobs), HORIZON, tuple(operators))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=staffed_problems())
+def test_dispatch_plans_with_operators_are_valid(problem: Problem) -> None:
+    for plan in (dispatch(problem), dispatch_by_work_remaining(problem)):
+        assert validate(problem, plan) == []
+        for job, row in zip(problem.jobs, plan.assignments, strict=True):
+            for op, a in zip(job.operations, row, strict=True):
+                who = None if a.operator is None else problem.operators[a.operator].id
+                if op.pin is not None:
+                    assert who == op.pin.operator
+                else:
+                    assert (who is None) == (op.skill is None)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    problem=staffed_problems(),
+    objective=st.sampled_from([Objective.WEIGHTED_TARDINESS, Objective.MAKESPAN]),
+)
+def test_optimised_plans_with_operators_are_valid_and_no_worse_than_the_warm_start(
+    problem: Problem, objective: Objective
+) -> None:
+    result = optimise(problem, objective=objective, time_limit=1.0, workers=1, seed=0)
+    assert result.plan is not None, result.reason
+    assert validate(problem, result.plan) == []
+    assert result.warm_start_objective is not None
+    assert result.objective is not None
+    assert result.objective <= result.warm_start_objective
+    if result.best_bound is not None:
+        assert result.best_bound <= result.objective
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=staffed_problems())
+def test_lns_steps_with_operators_keep_plans_valid_and_never_worse(problem: Problem) -> None:
+    warm = dispatch(problem)
+    built = build(problem, Objective.WEIGHTED_TARDINESS, earliest_starts(problem), HORIZON)
+    value = (HORIZON + 1) * objective_value(problem, warm, Objective.WEIGHTED_TARDINESS)
+    value += warm.makespan
+    plan, best, _ = improve(
+        problem, built, warm, value, time.monotonic() + 0.3, workers=1, seed=3, step_limit=0.05
+    )
+    assert validate(problem, plan) == []
+    assert best <= value
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Response
 
-from takt.api.auditing import record
-from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
+from takt.api.auditing import AuditedUnitOfWork, audited
+from takt.api.deps import BODY_PROBLEMS, IN_USE_PROBLEMS, Access, Uows, guarded_router
 from takt.api.pagination import PageParams
 from takt.api.schemas.common import NO_CONTROL, SKU_PATTERN, Page
-from takt.api.schemas.items import ItemCreate, ItemRead, ItemRowRead, UnitRead
+from takt.api.schemas.items import ItemCreate, ItemRead, ItemRowRead, ItemUpdate, UnitRead
 from takt.app import api_queries, catalog, queries
 from takt.domain.items import ItemKind
 from takt.domain.units import UNITS
@@ -51,12 +52,43 @@ def list_items(
     "/items", name="create_item", status_code=201, responses=BODY_PROBLEMS, summary="Add an item"
 )
 def create_item(body: ItemCreate, caller: Access, uows: Uows) -> ItemRead:
-    item = catalog.add_item(body.to_domain(), uows())
-    created = ItemRead.of(item)
-    record(uows, caller.username, "create", "item", item.sku, None, created)
-    return created
+    item = body.to_domain()
+    trail = audited(uows, caller.username, "create", "item", item.sku, after=ItemRead.of(item))
+    return ItemRead.of(catalog.add_item(item, trail()))
 
 
 @router.get("/items/{sku:path}", name="get_item", summary="One item")
 def get_item(sku: SkuPath, caller: Access, uows: Uows) -> ItemRead:
     return caller.shape(ItemRead.of(api_queries.item(uows, sku)))
+
+
+def _item(sku: str) -> Callable[[AuditedUnitOfWork], ItemRead]:
+    """The item as stored, read (and locked) inside the audited transaction."""
+    return lambda uow: ItemRead.of(uow.stock.lock_items([sku])[sku])
+
+
+@router.patch(
+    "/items/{sku:path}",
+    name="update_item",
+    responses=BODY_PROBLEMS,
+    summary="Change an item (only the fields sent)",
+)
+def update_item(sku: SkuPath, body: ItemUpdate, caller: Access, uows: Uows) -> ItemRead:
+    trail = audited(
+        uows, caller.username, "update", "item", sku, before=_item(sku), after=_item(sku)
+    )
+    return caller.shape(ItemRead.of(catalog.update_item(sku, body.changes(), trail())))
+
+
+@router.delete(
+    "/items/{sku:path}",
+    name="delete_item",
+    status_code=204,
+    response_class=Response,
+    responses=IN_USE_PROBLEMS,
+    summary="Delete an item nothing refers to (409 while stock, orders or BOMs do)",
+)
+def delete_item(sku: SkuPath, caller: Access, uows: Uows) -> None:
+    catalog.delete_item(
+        sku, audited(uows, caller.username, "delete", "item", sku, before=_item(sku))()
+    )

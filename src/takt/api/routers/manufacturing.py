@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from takt.api.auditing import record
+from takt.api.auditing import audited, first_issued
 from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
 from takt.api.ownership import check_mo
 from takt.api.pagination import PageParams
@@ -17,6 +17,7 @@ from takt.api.schemas.manufacturing import (
     BlockCreate,
     CompleteCreate,
     CostsRead,
+    IngredientRead,
     IngredientUpdate,
     IssueCreate,
     MakeRowRead,
@@ -26,6 +27,7 @@ from takt.api.schemas.manufacturing import (
 )
 from takt.api.schemas.stock import posted_read
 from takt.app import api_queries, manufacturing, orders_queries
+from takt.app.ports import UnitOfWork
 from takt.domain.manufacturing import MOStatus
 
 router = guarded_router("manufacturing")
@@ -64,9 +66,10 @@ def create_manufacturing_order(
     body: ManufacturingOrderCreate, caller: Access, uows: Uows
 ) -> ManufacturingOrderRead:
     cmd = manufacturing.NewMO(body.sku, body.quantity, body.due_date, body.location, body.rank)
-    mo = ManufacturingOrderRead.of(manufacturing.create_mo(cmd, uows()))
-    record(uows, caller.username, "create", "manufacturing_order", mo.number, None, body)
-    return caller.shape(mo)
+    trail = audited(
+        uows, caller.username, "create", "manufacturing_order", first_issued, after=body
+    )
+    return caller.shape(ManufacturingOrderRead.of(manufacturing.create_mo(cmd, trail())))
 
 
 @router.get(
@@ -98,9 +101,8 @@ def get_manufacturing_costs(number: NumberPath, caller: Access, uows: Uows) -> C
 def rank_manufacturing_order(
     number: NumberPath, body: RankUpdate, caller: Access, uows: Uows
 ) -> list[str]:
-    order = manufacturing.rank_mo(number, body.position, uows())
-    record(uows, caller.username, "rank", "manufacturing_order", number, None, body)
-    return order
+    trail = audited(uows, caller.username, "rank", "manufacturing_order", number, after=body)
+    return manufacturing.rank_mo(number, body.position, trail())
 
 
 @router.post(
@@ -117,9 +119,8 @@ def issue_ingredient(
     cmd = manufacturing.Issue(
         number, body.sku, body.quantity, body.batch, body.location, caller.username
     )
-    posted = posted_read(manufacturing.issue(cmd, uows()))
-    record(uows, caller.username, "issue", "manufacturing_order", number, None, body)
-    return caller.shape(posted)
+    trail = audited(uows, caller.username, "issue", "manufacturing_order", number, after=body)
+    return caller.shape(posted_read(manufacturing.issue(cmd, trail())))
 
 
 @router.post(
@@ -140,9 +141,8 @@ def complete_manufacturing_order(
         caller.username,
         dict(body.ingredient_batches),
     )
-    posted = posted_read(manufacturing.complete(cmd, uows()))
-    record(uows, caller.username, "complete", "manufacturing_order", number, None, body)
-    return caller.shape(posted)
+    trail = audited(uows, caller.username, "complete", "manufacturing_order", number, after=body)
+    return caller.shape(posted_read(manufacturing.complete(cmd, trail())))
 
 
 @router.post(
@@ -154,9 +154,10 @@ def complete_manufacturing_order(
 def block_manufacturing_order(
     number: NumberPath, body: BlockCreate, caller: Access, uows: Uows
 ) -> ManufacturingOrderRead:
-    mo = ManufacturingOrderRead.of(manufacturing.block_mo(number, body.reason, uows()))
-    record(uows, caller.username, "block", "manufacturing_order", number, None, body)
-    return caller.shape(mo)
+    trail = audited(uows, caller.username, "block", "manufacturing_order", number, after=body)
+    return caller.shape(
+        ManufacturingOrderRead.of(manufacturing.block_mo(number, body.reason, trail()))
+    )
 
 
 @router.post(
@@ -167,9 +168,8 @@ def block_manufacturing_order(
 def unblock_manufacturing_order(
     number: NumberPath, caller: Access, uows: Uows
 ) -> ManufacturingOrderRead:
-    mo = ManufacturingOrderRead.of(manufacturing.unblock_mo(number, uows()))
-    record(uows, caller.username, "unblock", "manufacturing_order", number)
-    return caller.shape(mo)
+    trail = audited(uows, caller.username, "unblock", "manufacturing_order", number)
+    return caller.shape(ManufacturingOrderRead.of(manufacturing.unblock_mo(number, trail())))
 
 
 @router.post(
@@ -180,9 +180,8 @@ def unblock_manufacturing_order(
 def cancel_manufacturing_order(
     number: NumberPath, caller: Access, uows: Uows
 ) -> ManufacturingOrderRead:
-    mo = ManufacturingOrderRead.of(manufacturing.cancel_mo(number, uows()))
-    record(uows, caller.username, "cancel", "manufacturing_order", number)
-    return caller.shape(mo)
+    trail = audited(uows, caller.username, "cancel", "manufacturing_order", number)
+    return caller.shape(ManufacturingOrderRead.of(manufacturing.cancel_mo(number, trail())))
 
 
 @router.put(
@@ -194,18 +193,21 @@ def cancel_manufacturing_order(
 def set_ingredient(
     number: NumberPath, sku: SkuPath, body: IngredientUpdate, caller: Access, uows: Uows
 ) -> ManufacturingOrderRead:
-    before = _read(uows, number).ingredients
-    mo = ManufacturingOrderRead.of(manufacturing.set_ingredient(number, sku, body.planned, uows()))
-    record(
+
+    def ingredients(uow: UnitOfWork) -> list[IngredientRead]:
+        return ManufacturingOrderRead.of(uow.manufacturing.get(number)).ingredients
+
+    trail = audited(
         uows,
         caller.username,
         "set_ingredient",
         "manufacturing_order",
         number,
-        before,
-        mo.ingredients,
+        before=ingredients,
+        after=ingredients,
     )
-    return caller.shape(mo)
+    mo = manufacturing.set_ingredient(number, sku, body.planned, trail())
+    return caller.shape(ManufacturingOrderRead.of(mo))
 
 
 @router.post(
@@ -217,16 +219,13 @@ def set_ingredient(
 def create_sub_assembly_orders(
     number: NumberPath, caller: Access, uows: Uows
 ) -> list[ManufacturingOrderRead]:
-    created = [
-        ManufacturingOrderRead.of(m) for m in manufacturing.create_sub_assembly_mos(number, uows())
-    ]
-    record(
+    trail = audited(
         uows,
         caller.username,
         "sub_assemblies",
         "manufacturing_order",
         number,
-        None,
-        [m.number for m in created],
+        after=lambda uow: list(uow.issued),
     )
-    return caller.shape_all(created)
+    created = manufacturing.create_sub_assembly_mos(number, trail())
+    return caller.shape_all([ManufacturingOrderRead.of(m) for m in created])

@@ -8,13 +8,14 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from takt.api.auditing import record
+from takt.api.auditing import audited
 from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
 from takt.api.schemas.allocation import OrderAllocationRead
 from takt.api.schemas.common import CODE_PATTERN, DECIMAL_PATTERN, SKU_PATTERN
 from takt.api.schemas.planning import PlanSummaryRead, PromiseRead, ReplanCreate, ScheduleRead
 from takt.app import api_queries, orders_queries, promise, scheduling
 from takt.app.orders_queries import MO_OPEN
+from takt.app.ports import UnitOfWork
 from takt.domain.units import parse_quantity
 
 router = guarded_router("planning")
@@ -34,19 +35,26 @@ def get_schedule(caller: Access, uows: Uows) -> ScheduleRead:
 )
 def replan(caller: Access, uows: Uows, body: ReplanCreate | None = None) -> PlanSummaryRead:
     seconds = body.optimise_seconds if body else None
-    summary = PlanSummaryRead.of(
-        scheduling.replan(uows(), optimise_seconds=float(seconds) if seconds else None)
-    )
-    record(
+    trail = audited(
         uows,
         caller.username,
         "replan",
         "schedule",
-        str(summary.version),
-        None,
-        {"engine": summary.engine, "late_orders": len(summary.late)},
+        _version,
+        after=lambda uow: {
+            "fingerprint": (uow.manufacturing.latest_plan() or (0, "", None))[1],
+            "optimise_seconds": seconds,
+        },
     )
-    return summary
+    return PlanSummaryRead.of(
+        scheduling.replan(trail(), optimise_seconds=float(seconds) if seconds else None)
+    )
+
+
+def _version(uow: UnitOfWork) -> str:
+    """The plan version this transaction recorded (the newest it sees)."""
+    latest = uow.manufacturing.latest_plan()
+    return str(latest[0]) if latest else "-"
 
 
 @router.get("/promise", name="get_promise", summary="Capable-to-promise date for a new order")

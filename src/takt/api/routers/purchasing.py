@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Response
 
-from takt.api.auditing import record
-from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
+from takt.api.auditing import AuditedUnitOfWork, audited, first_issued
+from takt.api.deps import BODY_PROBLEMS, IN_USE_PROBLEMS, Access, Uows, guarded_router
 from takt.api.pagination import PageParams
 from takt.api.schemas.common import CODE_PATTERN, Page, PostedRead
 from takt.api.schemas.purchasing import (
@@ -17,7 +17,7 @@ from takt.api.schemas.purchasing import (
     PurchaseOrderRowRead,
     ReceiptCreate,
 )
-from takt.api.schemas.resources import SupplierCreate, SupplierRead
+from takt.api.schemas.resources import SupplierCreate, SupplierRead, SupplierUpdate
 from takt.api.schemas.stock import posted_read
 from takt.app import api_queries, catalog, orders_queries, purchasing
 from takt.domain.purchasing import PurchaseStatus
@@ -25,6 +25,7 @@ from takt.domain.purchasing import PurchaseStatus
 router = guarded_router("purchasing")
 
 NumberPath = Annotated[str, Path(pattern=CODE_PATTERN, max_length=32, description="PO-...")]
+CodePath = Annotated[str, Path(pattern=CODE_PATTERN, max_length=32)]
 
 
 @router.get("/suppliers", name="list_suppliers", summary="Suppliers")
@@ -40,9 +41,51 @@ def list_suppliers(caller: Access, uows: Uows, paging: PageParams) -> Page[Suppl
     summary="Add a supplier",
 )
 def create_supplier(body: SupplierCreate, caller: Access, uows: Uows) -> SupplierRead:
-    created = SupplierRead.of(catalog.add_supplier(body.to_domain(), uows()))
-    record(uows, caller.username, "create", "supplier", created.code, None, created)
-    return created
+    new = body.to_domain()
+    trail = audited(
+        uows, caller.username, "create", "supplier", new.code, after=SupplierRead.of(new)
+    )
+    return SupplierRead.of(catalog.add_supplier(new, trail()))
+
+
+def _supplier(uow: AuditedUnitOfWork, code: str) -> SupplierRead:
+    return SupplierRead.of(catalog.locked_supplier(uow, code))
+
+
+@router.patch(
+    "/suppliers/{code}",
+    name="update_supplier",
+    responses=BODY_PROBLEMS,
+    summary="Change a supplier (only the fields sent)",
+)
+def update_supplier(
+    code: CodePath, body: SupplierUpdate, caller: Access, uows: Uows
+) -> SupplierRead:
+    trail = audited(
+        uows,
+        caller.username,
+        "update",
+        "supplier",
+        code,
+        before=lambda uow: _supplier(uow, code),
+        after=lambda uow: _supplier(uow, code),
+    )
+    return SupplierRead.of(catalog.update_supplier(code, body.sent(), trail()))
+
+
+@router.delete(
+    "/suppliers/{code}",
+    name="delete_supplier",
+    status_code=204,
+    response_class=Response,
+    responses=IN_USE_PROBLEMS,
+    summary="Delete a supplier no item or purchase order refers to",
+)
+def delete_supplier(code: CodePath, caller: Access, uows: Uows) -> None:
+    trail = audited(
+        uows, caller.username, "delete", "supplier", code, before=lambda uow: _supplier(uow, code)
+    )
+    catalog.delete_supplier(code, trail())
 
 
 @router.get("/purchase-orders", name="list_purchase_orders", summary="Purchase orders")
@@ -80,9 +123,8 @@ def create_purchase_order(
         body.expected_date,
         body.location,
     )
-    order = PurchaseOrderRead.of(purchasing.create_purchase_order(cmd, uows()))
-    record(uows, caller.username, "create", "purchase_order", order.number, None, body)
-    return caller.shape(order)
+    trail = audited(uows, caller.username, "create", "purchase_order", first_issued, after=body)
+    return caller.shape(PurchaseOrderRead.of(purchasing.create_purchase_order(cmd, trail())))
 
 
 @router.get("/purchase-orders/{number}", name="get_purchase_order", summary="One purchase order")
@@ -103,9 +145,8 @@ def add_purchase_line(
     line = purchasing.PurchaseLineInput(
         body.sku, body.quantity, body.unit_price, body.in_stock_unit
     )
-    order = PurchaseOrderRead.of(purchasing.add_purchase_line(number, line, uows()))
-    record(uows, caller.username, "add_line", "purchase_order", number, None, body)
-    return caller.shape(order)
+    trail = audited(uows, caller.username, "add_line", "purchase_order", number, after=body)
+    return caller.shape(PurchaseOrderRead.of(purchasing.add_purchase_line(number, line, trail())))
 
 
 @router.post(
@@ -125,15 +166,13 @@ def receive_purchase_order(
         ),
         caller.username,
     )
-    posted = posted_read(purchasing.receive_order(cmd, uows()))
-    record(uows, caller.username, "receive", "purchase_order", number, None, body)
-    return caller.shape(posted)
+    trail = audited(uows, caller.username, "receive", "purchase_order", number, after=body)
+    return caller.shape(posted_read(purchasing.receive_order(cmd, trail())))
 
 
 @router.post(
     "/purchase-orders/{number}/cancel", name="cancel_purchase_order", summary="Cancel an order"
 )
 def cancel_purchase_order(number: NumberPath, caller: Access, uows: Uows) -> PurchaseOrderRead:
-    order = PurchaseOrderRead.of(purchasing.cancel_purchase_order(number, uows()))
-    record(uows, caller.username, "cancel", "purchase_order", number)
-    return caller.shape(order)
+    trail = audited(uows, caller.username, "cancel", "purchase_order", number)
+    return caller.shape(PurchaseOrderRead.of(purchasing.cancel_purchase_order(number, trail())))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from takt.api.auditing import record
+from takt.api.auditing import AuditedUnitOfWork, audited
 from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
 from takt.api.routers.items import SkuPath
 from takt.api.schemas.common import DECIMAL_PATTERN
@@ -42,12 +42,22 @@ def get_bom(
 
 @router.put("/boms/{sku:path}", name="set_bom", responses=BODY_PROBLEMS, summary="Replace a BOM")
 def set_bom(sku: SkuPath, body: BomUpdate, caller: Access, uows: Uows) -> BomRead:
-    before = api_queries.bom(uows, sku)
-    catalog.set_bom(body.to_domain(sku), uows())
-    after = _bom(uows, sku, Decimal(1))
-    action = "update" if before else "create"
-    record(uows, caller.username, action, "bom", sku, bom_lines(before) or None, after.lines)
-    return after
+    api_queries.item(uows, sku)  # 404 for an unknown SKU, before the BOM is checked
+    trail = audited(
+        uows,
+        caller.username,
+        _created_or_updated,
+        "bom",
+        sku,
+        before=lambda uow: bom_lines(uow.recipes.bom(sku)) or None,
+        after=lambda uow: bom_lines(uow.recipes.bom(sku)),
+    )
+    catalog.set_bom(body.to_domain(sku), trail())
+    return _bom(uows, sku, Decimal(1))
+
+
+def _created_or_updated(uow: AuditedUnitOfWork) -> str:
+    return "update" if uow.before else "create"
 
 
 @router.get("/routings/{sku:path}", name="get_routing", summary="Routing of an item")
@@ -62,9 +72,19 @@ def get_routing(sku: SkuPath, caller: Access, uows: Uows) -> RoutingRead:
     "/routings/{sku:path}", name="set_routing", responses=BODY_PROBLEMS, summary="Replace a routing"
 )
 def set_routing(sku: SkuPath, body: RoutingUpdate, caller: Access, uows: Uows) -> RoutingRead:
-    before = api_queries.routing(uows, sku)
-    after = RoutingRead.of(catalog.set_routing(body.to_domain(sku), uows()))
-    previous = RoutingRead.of(before) if before else None
-    action = "update" if before else "create"
-    record(uows, caller.username, action, "routing", sku, previous, after)
-    return after
+    routing = body.to_domain(sku)
+
+    def stored(uow: AuditedUnitOfWork) -> RoutingRead | None:
+        found = uow.recipes.routing(sku)
+        return RoutingRead.of(found) if found else None
+
+    trail = audited(
+        uows,
+        caller.username,
+        _created_or_updated,
+        "routing",
+        sku,
+        before=stored,
+        after=RoutingRead.of(routing),
+    )
+    return RoutingRead.of(catalog.set_routing(routing, trail()))

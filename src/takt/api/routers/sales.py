@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Response
 
-from takt.api.auditing import record
-from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
+from takt.api.auditing import AuditedUnitOfWork, audited, first_issued
+from takt.api.deps import BODY_PROBLEMS, IN_USE_PROBLEMS, Access, Uows, guarded_router
 from takt.api.pagination import PageParams
 from takt.api.schemas.common import CODE_PATTERN, Page, PostedRead
 from takt.api.schemas.manufacturing import ManufacturingOrderRead
-from takt.api.schemas.resources import CustomerCreate, CustomerRead
+from takt.api.schemas.resources import CustomerCreate, CustomerRead, CustomerUpdate
 from takt.api.schemas.sales import (
     MakeToOrderCreate,
     SalesLineIn,
@@ -21,12 +21,13 @@ from takt.api.schemas.sales import (
     ShipCreate,
 )
 from takt.api.schemas.stock import posted_read
-from takt.app import api_queries, manufacturing, orders_queries, sales
+from takt.app import api_queries, catalog, manufacturing, orders_queries, sales
 from takt.domain.sales import SalesStatus
 
 router = guarded_router("sales")
 
 NumberPath = Annotated[str, Path(pattern=CODE_PATTERN, max_length=32, description="SO-...")]
+CodePath = Annotated[str, Path(pattern=CODE_PATTERN, max_length=32)]
 LinePath = Annotated[int, Path(ge=1, le=100_000)]
 
 
@@ -43,9 +44,51 @@ def list_customers(caller: Access, uows: Uows, paging: PageParams) -> Page[Custo
     summary="Add a customer",
 )
 def create_customer(body: CustomerCreate, caller: Access, uows: Uows) -> CustomerRead:
-    created = CustomerRead.of(sales.add_customer(body.to_domain(), uows()))
-    record(uows, caller.username, "create", "customer", created.code, None, created)
-    return created
+    new = body.to_domain()
+    trail = audited(
+        uows, caller.username, "create", "customer", new.code, after=CustomerRead.of(new)
+    )
+    return CustomerRead.of(sales.add_customer(new, trail()))
+
+
+def _customer(uow: AuditedUnitOfWork, code: str) -> CustomerRead:
+    return CustomerRead.of(catalog.locked_customer(uow, code))
+
+
+@router.patch(
+    "/customers/{code}",
+    name="update_customer",
+    responses=BODY_PROBLEMS,
+    summary="Change a customer (only the fields sent)",
+)
+def update_customer(
+    code: CodePath, body: CustomerUpdate, caller: Access, uows: Uows
+) -> CustomerRead:
+    trail = audited(
+        uows,
+        caller.username,
+        "update",
+        "customer",
+        code,
+        before=lambda uow: _customer(uow, code),
+        after=lambda uow: _customer(uow, code),
+    )
+    return CustomerRead.of(catalog.update_customer(code, body.sent(), trail()))
+
+
+@router.delete(
+    "/customers/{code}",
+    name="delete_customer",
+    status_code=204,
+    response_class=Response,
+    responses=IN_USE_PROBLEMS,
+    summary="Delete a customer no sales order refers to",
+)
+def delete_customer(code: CodePath, caller: Access, uows: Uows) -> None:
+    trail = audited(
+        uows, caller.username, "delete", "customer", code, before=lambda uow: _customer(uow, code)
+    )
+    catalog.delete_customer(code, trail())
 
 
 @router.get("/sales-orders", name="list_sales_orders", summary="Sales orders with their status")
@@ -78,9 +121,8 @@ def create_sales_order(body: SalesOrderCreate, caller: Access, uows: Uows) -> Sa
         tuple(sales.SalesLineInput(x.sku, x.quantity, x.unit_price) for x in body.lines),
         body.quote,
     )
-    order = SalesOrderRead.of(sales.create_sales_order(cmd, uows()))
-    record(uows, caller.username, "create", "sales_order", order.number, None, body)
-    return caller.shape(order)
+    trail = audited(uows, caller.username, "create", "sales_order", first_issued, after=body)
+    return caller.shape(SalesOrderRead.of(sales.create_sales_order(cmd, trail())))
 
 
 def _read(uows: Uows, number: str) -> SalesOrderRead:
@@ -105,8 +147,11 @@ def add_sales_line(
     number: NumberPath, body: SalesLineIn, caller: Access, uows: Uows
 ) -> SalesOrderRead:
     line = sales.SalesLineInput(body.sku, body.quantity, body.unit_price)
-    sales.add_sales_line(number, line, uows())
-    record(uows, caller.username, "add_line", "sales_order", number, None, body)
+    sales.add_sales_line(
+        number,
+        line,
+        audited(uows, caller.username, "add_line", "sales_order", number, after=body)(),
+    )
     return caller.shape(_read(uows, number))
 
 
@@ -114,8 +159,9 @@ def add_sales_line(
     "/sales-orders/{number}/confirm", name="confirm_sales_order", summary="Confirm a quote"
 )
 def confirm_sales_order(number: NumberPath, caller: Access, uows: Uows) -> SalesOrderRead:
-    sales.confirm_sales_order(number, uows())
-    record(uows, caller.username, "confirm", "sales_order", number)
+    sales.confirm_sales_order(
+        number, audited(uows, caller.username, "confirm", "sales_order", number)()
+    )
     return caller.shape(_read(uows, number))
 
 
@@ -134,15 +180,15 @@ def ship_sales_order(
         tuple(sales.ShipLine(x.line_no, x.quantity, x.location, x.batch) for x in body.lines),
         caller.username,
     )
-    posted = posted_read(sales.ship_order(cmd, uows()))
-    record(uows, caller.username, "ship", "sales_order", number, None, body)
-    return caller.shape(posted)
+    trail = audited(uows, caller.username, "ship", "sales_order", number, after=body)
+    return caller.shape(posted_read(sales.ship_order(cmd, trail())))
 
 
 @router.post("/sales-orders/{number}/cancel", name="cancel_sales_order", summary="Cancel an order")
 def cancel_sales_order(number: NumberPath, caller: Access, uows: Uows) -> SalesOrderRead:
-    sales.cancel_sales_order(number, uows())
-    record(uows, caller.username, "cancel", "sales_order", number)
+    sales.cancel_sales_order(
+        number, audited(uows, caller.username, "cancel", "sales_order", number)()
+    )
     return caller.shape(_read(uows, number))
 
 
@@ -161,7 +207,13 @@ def make_to_order(
     body: MakeToOrderCreate | None = None,
 ) -> ManufacturingOrderRead:
     location = body.location if body else "MAIN"
-    mo = manufacturing.create_mo_for_sales_line(number, line_no, uows(), location)
-    created = ManufacturingOrderRead.of(mo)
-    record(uows, caller.username, "create", "manufacturing_order", mo.number, None, created)
-    return caller.shape(created)
+    trail = audited(
+        uows,
+        caller.username,
+        "create",
+        "manufacturing_order",
+        first_issued,
+        after=lambda uow: ManufacturingOrderRead.of(uow.manufacturing.get(first_issued(uow))),
+    )
+    mo = manufacturing.create_mo_for_sales_line(number, line_no, trail(), location)
+    return caller.shape(ManufacturingOrderRead.of(mo))

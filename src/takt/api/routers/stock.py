@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from takt.api.auditing import record
+from takt.api.auditing import audited, first_issued, snapshot
 from takt.api.deps import BODY_PROBLEMS, Access, Caller, Uows, guarded_router
 from takt.api.pagination import PageParams
 from takt.api.schemas.common import (
@@ -28,8 +28,9 @@ from takt.api.schemas.stock import (
     entry_read,
     posted_read,
 )
+from takt.app import audit as trail
 from takt.app import queries, stock
-from takt.app.ports import LedgerFilter, UnitOfWorkFactory
+from takt.app.ports import LedgerFilter, UnitOfWork, UnitOfWorkFactory
 from takt.app.stock import Posted
 from takt.domain.ledger import Reason
 
@@ -86,13 +87,13 @@ def list_ledger(
     return caller.shape(page)
 
 
-def _posted(
-    uows: UnitOfWorkFactory, caller: Caller, action: str, posted: Posted | None, body: object
-) -> PostedRead:
-    read = posted_read(posted)
-    key = read.document or "-"
-    record(uows, caller.username, action, "stock", key, None, body)
-    return caller.shape(read)
+def _trail(uows: UnitOfWorkFactory, caller: Caller, action: str, body: object) -> UnitOfWork:
+    """A unit of work that records ``action`` on the posting's document with ``body``."""
+    return audited(uows, caller.username, action, "stock", first_issued, after=body)()
+
+
+def _posted(caller: Caller, posted: Posted | None) -> PostedRead:
+    return caller.shape(posted_read(posted))
 
 
 @router.post(
@@ -112,7 +113,7 @@ def receive_stock(body: ReceiveCreate, caller: Access, uows: Uows) -> PostedRead
         body.note,
         caller.username,
     )
-    return _posted(uows, caller, "receive", stock.receive(cmd, uows()), body)
+    return _posted(caller, stock.receive(cmd, _trail(uows, caller, "receive", body)))
 
 
 @router.post(
@@ -132,7 +133,7 @@ def adjust_stock(body: AdjustCreate, caller: Access, uows: Uows) -> PostedRead:
         body.unit_cost,
         caller.username,
     )
-    return _posted(uows, caller, "adjust", stock.adjust(cmd, uows()), body)
+    return _posted(caller, stock.adjust(cmd, _trail(uows, caller, "adjust", body)))
 
 
 @router.post(
@@ -152,7 +153,7 @@ def transfer_stock(body: TransferCreate, caller: Access, uows: Uows) -> PostedRe
         body.note,
         caller.username,
     )
-    return _posted(uows, caller, "transfer", stock.transfer(cmd, uows()), body)
+    return _posted(caller, stock.transfer(cmd, _trail(uows, caller, "transfer", body)))
 
 
 @router.post(
@@ -164,7 +165,10 @@ def transfer_stock(body: TransferCreate, caller: Access, uows: Uows) -> PostedRe
 )
 def count_stock(body: CountCreate, caller: Access, uows: Uows) -> PostedRead:
     cmd = stock.Count(body.sku, body.counted, body.location, body.batch, caller.username)
-    return _posted(uows, caller, "count", stock.count(cmd, uows()), body)
+    posted = stock.count(cmd, _trail(uows, caller, "count", body))
+    if posted is None:  # nothing was posted, yet someone counted: that stays on the trail
+        trail.record(uows, caller.username, "count", "stock", "-", None, snapshot(body))
+    return _posted(caller, posted)
 
 
 @router.post(
@@ -178,4 +182,4 @@ def scrap_stock(body: ScrapCreate, caller: Access, uows: Uows) -> PostedRead:
     cmd = stock.Scrap(
         body.sku, body.quantity, body.reason, body.location, body.batch, caller.username
     )
-    return _posted(uows, caller, "scrap", stock.scrap(cmd, uows()), body)
+    return _posted(caller, stock.scrap(cmd, _trail(uows, caller, "scrap", body)))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-from takt.api.auditing import record
+from takt.api.auditing import audited
 from takt.api.deps import BODY_PROBLEMS, Access, Caller, Uows, guarded_router
 from takt.api.ownership import check_task
 from takt.api.pagination import PageParams
@@ -72,9 +72,10 @@ def _act(
         finished.scrap,
         reason,
     )
-    task = TaskRead.of(tasks.act_on_task(cmd, uows()))
+    key = f"{number}/{sequence}"
+    trail = audited(uows, caller.username, action.value, "task", key, after=body)
+    task = TaskRead.of(tasks.act_on_task(cmd, trail()))
     mo = api_queries.manufacturing_order(uows, number)
-    record(uows, caller.username, action.value, "task", f"{number}/{sequence}", None, body)
     return caller.shape(TaskActionRead(mo=number, mo_status=mo.status.value, task=task))
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Path, Response
 
-from takt.api.auditing import record
+from takt.api.auditing import audited
 from takt.api.deps import BODY_PROBLEMS, Access, Uows, guarded_router
 from takt.api.schemas.common import USERNAME_PATTERN
 from takt.api.schemas.users import (
@@ -20,6 +20,7 @@ from takt.api.schemas.users import (
     UserRead,
 )
 from takt.app import api_queries, users
+from takt.app.ports import UnitOfWork
 
 router = guarded_router("users")
 
@@ -44,10 +45,17 @@ def list_users(caller: Access, uows: Uows) -> list[UserRead]:
     summary="Add a user (the password is shown once)",
 )
 def create_user(body: UserCreate, caller: Access, uows: Uows) -> UserCreated:
-    user, password = users.add_user(body.to_domain(), uows(), body.password)
-    created = UserRead.of(user)
-    record(uows, caller.username, "create", "user", user.username, None, created)
-    return UserCreated(user=created, password=password)
+    new = body.to_domain()
+    trail = audited(
+        uows,
+        caller.username,
+        "create",
+        "user",
+        new.username,
+        after=lambda uow: UserRead.of(uow.users.get(new.username)),
+    )
+    user, password = users.add_user(new, trail(), body.password)
+    return UserCreated(user=UserRead.of(user), password=password)
 
 
 @router.post(
@@ -59,9 +67,10 @@ def create_user(body: UserCreate, caller: Access, uows: Uows) -> UserCreated:
 def reset_password(
     username: UserPath, caller: Access, uows: Uows, body: PasswordReset | None = None
 ) -> PasswordRead:
-    password = users.reset_password(username, uows(), body.password if body else None)
-    record(uows, caller.username, "reset_password", "user", username)
-    return PasswordRead(password=password)
+    trail = audited(uows, caller.username, "reset_password", "user", username)
+    return PasswordRead(
+        password=users.reset_password(username, trail(), body.password if body else None)
+    )
 
 
 @router.get("/users/{username}/tokens", name="list_tokens", summary="A user's API tokens")
@@ -80,9 +89,13 @@ def issue_token(
     username: UserPath, caller: Access, uows: Uows, body: TokenCreate | None = None
 ) -> TokenIssued:
     name = body.name if body else "api"
-    token = users.issue_token(username, name, uows())
+
+    def issued(uow: UnitOfWork) -> dict[str, int]:
+        return {"token_id": max(t.id for t in uow.users.tokens(username))}
+
+    trail = audited(uows, caller.username, "issue_token", "user", username, after=issued)
+    token = users.issue_token(username, name, trail())
     newest = max(api_queries.user_tokens(uows, username), key=lambda t: t.id)
-    record(uows, caller.username, "issue_token", "user", username, None, {"token_id": newest.id})
     return TokenIssued(id=newest.id, name=newest.name, token=token)
 
 
@@ -96,5 +109,6 @@ def issue_token(
 def revoke_token(
     token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], caller: Access, uows: Uows
 ) -> None:
-    users.revoke_token(token_id, uows())
-    record(uows, caller.username, "revoke_token", "token", str(token_id))
+    users.revoke_token(
+        token_id, audited(uows, caller.username, "revoke_token", "token", str(token_id))()
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -21,7 +21,9 @@ from pydantic import (
     Field,
     PlainSerializer,
     Strict,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
 )
 
 from takt.domain.units import normalize, parse_cost, parse_quantity
@@ -45,6 +47,46 @@ class Input(BaseModel):
 
 class Output(BaseModel):
     """A response body."""
+
+
+def _not_nullable(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Drops ``null`` from the documented fields of a ``Patch`` that refuse it."""
+    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
+    for name, field in schema.get("properties", {}).items():
+        options = field.get("anyOf")
+        if name in nullable or not isinstance(options, list):
+            continue
+        kept = [o for o in options if o != {"type": "null"}]
+        if len(kept) < len(options):
+            del field["anyOf"]
+            field.pop("default", None)
+            if len(kept) == 1:
+                field.update(kept[0])
+            else:
+                field["anyOf"] = kept
+
+
+class Patch(Input):
+    """A partial update (PATCH): only the fields sent change. ``null`` clears a field that may
+    be empty (``NULLABLE``) and is refused for the others; unknown fields are refused.
+
+    Fields are declared ``X | None = None`` (absent: unchanged); the document shows ``null``
+    only where it is accepted."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_not_nullable)
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*")
+    @classmethod
+    def _null_only_where_allowed(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.NULLABLE:
+            raise ValueError("must not be null (leave the field out to keep its value)")
+        return value
+
+    def sent(self) -> dict[str, Any]:
+        """The fields sent, by name, as parsed."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 def _decimal(raw: Any, field: str, *, cost: bool) -> Decimal:

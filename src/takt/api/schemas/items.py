@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, Strict
 
@@ -18,6 +18,7 @@ from takt.api.schemas.common import (
     MoneyIn,
     Name,
     Output,
+    Patch,
     QuantityIn,
     ShortText,
     Sku,
@@ -90,6 +91,44 @@ class ItemCreate(Input):
             variant_attributes=dict(self.variant_attributes),
             valuation=self.valuation,
         )
+
+
+class ItemUpdate(Patch):
+    """Changes to an item: only the fields sent change; ``null`` clears purchase_unit,
+    default_supplier, sales_price, standard_cost and variant_of. The unit changes only while
+    nothing refers to the item; batch_tracked and valuation only with nothing on hand."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset(
+        {"purchase_unit", "default_supplier", "sales_price", "standard_cost", "variant_of"}
+    )
+
+    name: Name | None = None
+    kind: ItemKind | None = None
+    unit: UnitCode | None = None
+    purchase_unit: PurchaseUnitIn | None = None
+    default_supplier: Code | None = None
+    lead_time_days: Days | None = None
+    min_order_qty: QuantityIn | None = None
+    order_multiple: QuantityIn | None = None
+    reorder_point: QuantityIn | None = None
+    safety_stock: QuantityIn | None = None
+    batch_tracked: Flag | None = None
+    allow_negative_stock: Flag | None = None
+    sales_price: MoneyIn | None = None
+    standard_cost: MoneyIn | None = None
+    variant_of: Sku | None = None
+    variant_attributes: Annotated[dict[Label, ShortText], Field(max_length=20)] | None = None
+    valuation: Valuation | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, as ``Item`` field values."""
+        changes = self.sent()
+        if "purchase_unit" in changes:
+            pu = self.purchase_unit
+            changes["purchase_unit"] = PurchaseUnit(pu.name, pu.factor) if pu else None
+        if "variant_attributes" in changes:
+            changes["variant_attributes"] = dict(self.variant_attributes or {})
+        return changes
 
 
 class PurchaseUnitRead(Output):

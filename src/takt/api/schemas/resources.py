@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, Strict
 
-from takt.api.schemas.common import Code, Cost, Day, Days, Input, MoneyIn, Name, Output
+from takt.api.schemas.common import Code, Cost, Day, Days, Input, MoneyIn, Name, Output, Patch
 from takt.domain.locations import Location
 from takt.domain.partners import Customer, Supplier
 from takt.domain.workstations import Operator, Shift, WorkCalendar, Workstation, standard_week
@@ -29,30 +29,48 @@ class CalendarIn(Input):
     shifts: list[ShiftIn] = Field(max_length=100)
     holidays: list[Day] = Field(default_factory=list, max_length=1000)
 
+    def to_domain(self) -> WorkCalendar:
+        return WorkCalendar(
+            tuple(
+                Shift(s.weekday, time.fromisoformat(s.start), time.fromisoformat(s.end))
+                for s in self.shifts
+            ),
+            frozenset(self.holidays),
+        )
+
+
+ParallelUnits = Annotated[int, Strict(), Field(ge=1, le=1000)]
+
 
 class WorkstationCreate(Input):
     code: Code
     name: Name
     cost_per_hour: MoneyIn = Decimal(0)
-    parallel_units: Annotated[int, Strict(), Field(ge=1, le=1000)] = 1
+    parallel_units: ParallelUnits = 1
     calendar: CalendarIn | None = Field(
         default=None, description="Default: Monday to Friday, 07:00-15:30."
     )
 
     def to_domain(self) -> Workstation:
         cal = self.calendar
-        calendar = (
-            WorkCalendar(
-                tuple(
-                    Shift(s.weekday, time.fromisoformat(s.start), time.fromisoformat(s.end))
-                    for s in cal.shifts
-                ),
-                frozenset(cal.holidays),
-            )
-            if cal is not None
-            else WorkCalendar(standard_week())
-        )
+        calendar = cal.to_domain() if cal is not None else WorkCalendar(standard_week())
         return Workstation(self.code, self.name, self.cost_per_hour, self.parallel_units, calendar)
+
+
+class WorkstationUpdate(Patch):
+    """Changes to a workstation: only the fields sent change; a calendar replaces the whole
+    calendar (shifts and holidays)."""
+
+    name: Name | None = None
+    cost_per_hour: MoneyIn | None = None
+    parallel_units: ParallelUnits | None = None
+    calendar: CalendarIn | None = None
+
+    def changes(self) -> dict[str, Any]:
+        changes = self.sent()
+        if self.calendar is not None:
+            changes["calendar"] = self.calendar.to_domain()
+        return changes
 
 
 class ShiftRead(Output):
@@ -101,6 +119,19 @@ class OperatorCreate(Input):
         return Operator(self.code, self.name, frozenset(self.workstations))
 
 
+class OperatorUpdate(Patch):
+    """Changes to an operator; ``workstations`` replaces the list of those they run."""
+
+    name: Name | None = None
+    workstations: Annotated[list[Code], Field(max_length=200)] | None = None
+
+    def changes(self) -> dict[str, Any]:
+        changes = self.sent()
+        if self.workstations is not None:
+            changes["workstations"] = frozenset(self.workstations)
+        return changes
+
+
 class OperatorRead(Output):
     code: str
     name: str
@@ -117,6 +148,10 @@ class LocationCreate(Input):
 
     def to_domain(self) -> Location:
         return Location(self.code, self.name)
+
+
+class LocationUpdate(Patch):
+    name: Name | None = None
 
 
 class LocationRead(Output):
@@ -140,6 +175,11 @@ class CustomerCreate(Input):
         return Customer(self.code, self.name, self.email)
 
 
+class CustomerUpdate(Patch):
+    name: Name | None = None
+    email: Annotated[str, Field(max_length=200, pattern=EMAIL)] | None = None
+
+
 class CustomerRead(Output):
     code: str
     name: str
@@ -157,6 +197,11 @@ class SupplierCreate(Input):
 
     def to_domain(self) -> Supplier:
         return Supplier(self.code, self.name, self.lead_time_days)
+
+
+class SupplierUpdate(Patch):
+    name: Name | None = None
+    lead_time_days: Days | None = None
 
 
 class SupplierRead(Output):

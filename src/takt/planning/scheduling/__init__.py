@@ -9,10 +9,12 @@ from takt.planning.scheduling.dispatch import ScheduleError, dispatch, dispatch_
 from takt.planning.scheduling.explain import LateJob, Reason, explain
 from takt.planning.scheduling.plan import Assignment, Measures, Objective, Plan, measure
 from takt.planning.scheduling.problem import (
+    ANY_SKILL,
     Calendar,
     Job,
     Mode,
     Operation,
+    Operator,
     Pin,
     Problem,
     ProblemError,
@@ -23,6 +25,7 @@ from takt.planning.scheduling.result import SolveResult, SolveStatus
 from takt.planning.scheduling.validate import Violation, assert_valid, validate
 
 __all__ = [
+    "ANY_SKILL",
     "Assignment",
     "Calendar",
     "Job",
@@ -31,6 +34,7 @@ __all__ = [
     "Mode",
     "Objective",
     "Operation",
+    "Operator",
     "Pin",
     "Plan",
     "Problem",

@@ -13,6 +13,10 @@ Two kinds of operation:
 * uninterrupted: ``[start, start + w)`` lies inside one working interval.
 
 Zero-work operations need no working time: they finish where they start, at any minute.
+
+An operation run by an operator works only while both its resource unit and the operator work:
+:class:`WorkTime` hands the engines that intersection for every (unit, operator) pair, built
+once per distinct pair of calendars.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from takt.planning.scheduling.problem import Resource
+from takt.planning.scheduling.problem import Calendar, Operator, Problem, Resource, Window
 
 
 @dataclass(frozen=True)
@@ -57,13 +61,27 @@ class Availability:
             self.cum.append(self.cum[-1] + end - start)
 
     @classmethod
-    def of(cls, resource: Resource, horizon: int) -> Availability:
-        """The working time of ``resource``: calendar ∩ [0, horizon) minus its downtime."""
-        spans = [(0, horizon)] if resource.calendar is None else resource.calendar.intervals
+    def of(cls, resource: Resource, horizon: int, unit: int | None = None) -> Availability:
+        """The working time of ``resource``: calendar ∩ [0, horizon) minus its downtime.
+
+        With ``unit`` given, windows that stop only another unit are left out.
+        """
+        downtime = resource.downtime if unit is None else resource.downtime_of(unit)
+        return cls.working(resource.calendar, downtime, horizon)
+
+    @classmethod
+    def of_operator(cls, operator: Operator, horizon: int) -> Availability:
+        """When ``operator`` works: calendar ∩ [0, horizon) minus absences."""
+        return cls.working(operator.calendar, operator.absences, horizon)
+
+    @classmethod
+    def working(
+        cls, calendar: Calendar | None, downtime: Iterable[Window], horizon: int
+    ) -> Availability:
+        """``calendar`` (None: always) ∩ [0, horizon) minus the ``downtime`` windows."""
+        spans = [(0, horizon)] if calendar is None else calendar.intervals
         windows: list[tuple[int, int]] = []
-        for w_start, w_end in sorted(
-            (w.start, w.end) for w in resource.downtime if w.end > w.start
-        ):
+        for w_start, w_end in sorted((w.start, w.end) for w in downtime if w.end > w.start):
             # Merged windows are disjoint, which lets _subtract binary-search them.
             if windows and w_start <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], max(windows[-1][1], w_end))
@@ -80,6 +98,21 @@ class Availability:
     def intervals(self) -> list[tuple[int, int]]:
         """The working intervals, in order."""
         return list(zip(self.starts, self.ends, strict=True))
+
+    def intersect(self, other: Availability) -> Availability:
+        """Minutes when both work (a merge of two sorted interval lists)."""
+        out: list[tuple[int, int]] = []
+        i = j = 0
+        while i < len(self.starts) and j < len(other.starts):
+            start = max(self.starts[i], other.starts[j])
+            end = min(self.ends[i], other.ends[j])
+            if start < end:
+                out.append((start, end))
+            if self.ends[i] < other.ends[j]:
+                i += 1
+            else:
+                j += 1
+        return Availability(out, min(self.horizon, other.horizon))
 
     def next_working(self, t: int) -> int | None:
         """The first working minute at or after ``t``, or None if there is none before the horizon."""
@@ -162,6 +195,54 @@ class Availability:
                 s_lo = piece_hi + 1
                 k += 1
         return result
+
+
+class WorkTime:
+    """Working time of every resource unit, every operator, and every pair of them.
+
+    Units of a resource share one :class:`Availability` unless a window stops only one of them,
+    and operators with the same calendar and absences share one, so the pairs to intersect are
+    few (a plant has a handful of distinct shift patterns).
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        horizon = problem.horizon
+        self.resources = [Availability.of(r, horizon) for r in problem.resources]
+        self.units: list[list[Availability]] = [
+            [Availability.of(r, horizon, u) for u in range(r.units)]
+            if r.units_differ
+            else [self.resources[i]] * r.units
+            for i, r in enumerate(problem.resources)
+        ]
+        shared: dict[tuple[Calendar | None, tuple[Window, ...]], Availability] = {}
+        self.operators: list[Availability] = []
+        for operator in problem.operators:
+            key = (operator.calendar, tuple(sorted(operator.absences, key=_window_key)))
+            if key not in shared:
+                shared[key] = Availability.of_operator(operator, horizon)
+            self.operators.append(shared[key])
+        self._pairs: dict[tuple[int, int], Availability] = {}
+
+    def unit(self, resource: int, unit: int) -> Availability:
+        """Working time of one unit of a resource."""
+        return self.units[resource][unit]
+
+    def pair(self, avail: Availability, operator: int | None) -> Availability:
+        """``avail`` (a unit's or a resource's) as run by ``operator`` (None: no operator)."""
+        if operator is None:
+            return avail
+        other = self.operators[operator]
+        if other.always:
+            return avail
+        key = (id(avail), id(other))
+        found = self._pairs.get(key)
+        if found is None:
+            found = self._pairs[key] = avail.intersect(other)
+        return found
+
+
+def _window_key(window: Window) -> tuple[int, int, str]:
+    return (window.start, window.end, window.reason)
 
 
 def _subtract(

@@ -9,6 +9,11 @@ as it fits there whole, so a low-rank job can use capacity a high-rank one left 
 
 Pinned operations are placed first, exactly where pinned, and everything else avoids them.
 
+An operation that needs an operator goes to the (unit, operator) pair where it finishes earliest,
+both free over its whole span and working together for its work (ties: the operator with fewer
+skills, keeping versatile people free for work only they can do). Operations that need no
+operator take the path they always took, so plants without operators plan exactly as before.
+
 :func:`dispatch_by_work_remaining` is a variant for makespan (benchmarks): it interleaves jobs,
 always scheduling next the ready operation of the job with the most work remaining.
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 
-from takt.planning.scheduling.calendar import Availability
+from takt.planning.scheduling.calendar import Availability, WorkTime
 from takt.planning.scheduling.plan import Assignment, Plan
 from takt.planning.scheduling.problem import Operation, Problem, ProblemError
 
@@ -62,27 +67,75 @@ class _Unit:
             t = max(t, ends[idx])
             idx += 1
 
+    def free_from(self, t: int) -> int:
+        """``t``, or the end of the busy span that holds ``t``."""
+        i = bisect_right(self.starts, t) - 1
+        return self.ends[i] if i >= 0 and self.ends[i] > t else t
+
+    def clash(self, start: int, end: int) -> int | None:
+        """End of the last busy span overlapping ``[start, end)``, None when it is free."""
+        i = bisect_right(self.ends, start)
+        j = bisect_right(self.starts, end - 1) - 1
+        return self.ends[j] if i <= j else None
+
+
+def _earliest_together(
+    avail: Availability,
+    ready: int,
+    work: int,
+    pausable: bool,
+    first: _Unit,
+    second: _Unit,
+    bound: int,
+) -> tuple[int, int] | None:
+    """Earliest placement at or after ``ready`` with ``first`` and ``second`` free, ending by
+    ``bound`` (None when there is none).
+
+    A placement that overlaps a busy span ending at ``e`` proves that no start before ``e``
+    works (ends only move later with the start), so the search jumps there and tries again.
+    """
+    t = ready
+    while True:
+        placed = avail.earliest(t, work, pausable)
+        if placed is None or placed[1] > bound:
+            return None
+        start, end = placed
+        blocked = first.clash(start, end)
+        other = second.clash(start, end)
+        if other is not None and (blocked is None or other > blocked):
+            blocked = other
+        if blocked is None:
+            return placed
+        t = blocked
+
 
 class _Board:
-    """Every unit's busy spans plus the resources' working time: the dispatcher's state."""
+    """Every unit's and operator's busy spans plus working time: the dispatcher's state."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.avail = [Availability.of(r, problem.horizon) for r in problem.resources]
+        self.time = WorkTime(problem)
         self.units = [[_Unit() for _ in range(r.units)] for r in problem.resources]
+        self.people = [_Unit() for _ in problem.operators]
         self.placed: dict[tuple[int, int], Assignment] = {}
         for j, job in enumerate(problem.jobs):
             for k, op in enumerate(job.operations):
                 if op.pin is not None:
-                    r = problem.resource_index(op.pin.resource)
-                    self.units[r][op.pin.unit].place(op.pin.start, op.pin.end)
-                    self.placed[j, k] = Assignment(j, k, r, op.pin.unit, op.pin.start, op.pin.end)
+                    pin = op.pin
+                    r = problem.resource_index(pin.resource)
+                    self.units[r][pin.unit].place(pin.start, pin.end)
+                    o = None if pin.operator is None else problem.operator_index[pin.operator]
+                    if o is not None:
+                        self.people[o].place(pin.start, pin.end)
+                    self.placed[j, k] = Assignment(j, k, r, pin.unit, pin.start, pin.end, o)
 
     def place(self, j: int, k: int, op: Operation, ready: int) -> Assignment:
         """Put operation ``k`` of job ``j`` at its best spot after ``ready`` and record it."""
         pinned = self.placed.get((j, k))
         if pinned is not None:
             return pinned
+        if op.skill is not None:
+            return self._place_with_operator(j, k, op, ready)
         best: tuple[int, int, int, int] | None = None  # (end, start, resource, unit)
         for mode in op.modes:
             r = self.problem.resource_index(mode.resource)
@@ -93,23 +146,88 @@ class _Board:
                     best = candidate
                 continue
             for u, unit in enumerate(self.units[r]):
-                spot = unit.earliest(self.avail[r], ready, work, op.pausable)
+                spot = unit.earliest(self.time.units[r][u], ready, work, op.pausable)
                 if spot is None:
                     continue
                 candidate = (spot[1], spot[0], r, u)
                 if best is None or candidate[:2] < best[:2]:
                     best = candidate
         if best is None:
-            job = self.problem.jobs[j]
-            raise ScheduleError(
-                f"job {job.id!r}, operation {k} ({op.name!r}): no eligible resource can fit it "
-                f"after minute {ready} before the horizon {self.problem.horizon}"
-            )
+            raise self._no_fit(j, k, op, ready)
         end, start, r, u = best
         self.units[r][u].place(start, end)
         assignment = Assignment(j, k, r, u, start, end)
         self.placed[j, k] = assignment
         return assignment
+
+    def _place_with_operator(self, j: int, k: int, op: Operation, ready: int) -> Assignment:
+        problem = self.problem
+        operators = problem.eligible_operators(op)
+        skills = {o: len(problem.operators[o].skills) for o in operators}
+        for mode in op.modes:
+            if op.work(mode) == 0:
+                # Instantaneous: it holds nobody, so any operator will do.
+                o = min(operators, key=lambda o: (skills[o], o))
+                r = problem.resource_index(mode.resource)
+                return self._record(Assignment(j, k, r, 0, ready, ready, o))
+        # Lower bounds first, searches second. A pair's placement is also a placement for its unit
+        # alone (the unit works whenever the pair does), so the unit's own earliest spot bounds
+        # the pair's start and end; the operator's next free working minute bounds its start.
+        # Pairs are searched in order of these bounds, and the best end found so far stops the
+        # search as soon as no remaining pair can beat it.
+        starts: dict[int, int] = {}
+        for o in operators:
+            free = self.people[o].free_from(ready)
+            working = self.time.operators[o].next_working(free)
+            starts[o] = problem.horizon if working is None else working
+        pairs: list[tuple[int, int, int, int, int, int, int]] = []
+        for mode in op.modes:
+            r = problem.resource_index(mode.resource)
+            work = op.work(mode)
+            for u, unit in enumerate(self.units[r]):
+                alone = unit.earliest(self.time.units[r][u], ready, work, op.pausable)
+                if alone is None:
+                    continue
+                for o in operators:
+                    first = max(alone[0], starts[o])
+                    lowest = max(alone[1], first + work)
+                    pairs.append((lowest, skills[o], first, r, u, o, work))
+        pairs.sort()
+        best: tuple[int, int, int, int, int, int] | None = None  # end, start, skills, r, u, o
+        bound = problem.horizon
+        for lowest, count, first, r, u, o, work in pairs:
+            if lowest > bound:
+                break
+            if best is not None and lowest == bound and count >= best[2]:
+                continue  # could only tie on the end, with no fewer skills
+            avail = self.time.pair(self.time.units[r][u], o)
+            spot = _earliest_together(
+                avail, first, work, op.pausable, self.units[r][u], self.people[o], bound
+            )
+            if spot is None:
+                continue
+            candidate = (spot[1], spot[0], count, r, u, o)
+            if best is None or candidate[:3] < best[:3]:
+                best = candidate
+                bound = spot[1]
+        if best is None:
+            raise self._no_fit(j, k, op, ready)
+        end, start, _, r, u, o = best
+        self.units[r][u].place(start, end)
+        self.people[o].place(start, end)
+        return self._record(Assignment(j, k, r, u, start, end, o))
+
+    def _record(self, assignment: Assignment) -> Assignment:
+        self.placed[assignment.job, assignment.op] = assignment
+        return assignment
+
+    def _no_fit(self, j: int, k: int, op: Operation, ready: int) -> ScheduleError:
+        job = self.problem.jobs[j]
+        who = "" if op.skill is None else f" with an operator (skill {op.skill!r})"
+        return ScheduleError(
+            f"job {job.id!r}, operation {k} ({op.name!r}): no eligible resource{who} can fit "
+            f"it after minute {ready} before the horizon {self.problem.horizon}"
+        )
 
     def plan(self) -> Plan:
         return Plan.of(self.problem, list(self.placed.values()))
@@ -214,14 +332,15 @@ def dispatch_by_work_remaining(problem: Problem) -> Plan:
 def earliest_starts(problem: Problem) -> list[list[int]]:
     """A lower bound on each operation's start: release, job links and work before it.
 
-    Each operation is placed at its earliest working minute on each mode, ignoring every other
-    operation (no capacity); the minimum over modes bounds every feasible plan from below
-    because "earliest placement after t" only moves later as t does.
+    Each operation is placed at its earliest working minute on each mode (each distinct unit,
+    with each eligible operator), ignoring every other operation (no capacity); the minimum
+    bounds every feasible plan from below because "earliest placement after t" only moves later
+    as t does.
 
     Raises:
         ScheduleError: an operation cannot finish before the horizon on any mode.
     """
-    avail = [Availability.of(r, problem.horizon) for r in problem.resources]
+    time = WorkTime(problem)
     result: list[list[int]] = [[] for _ in problem.jobs]
     finish: list[int] = [0] * len(problem.jobs)
     for j in job_order(problem):
@@ -233,15 +352,12 @@ def earliest_starts(problem: Problem) -> list[list[int]]:
                 row.append(op.pin.start)
                 ready = op.pin.end
                 continue
+            operators: tuple[int | None, ...] = problem.eligible_operators(op) or (None,)
             spots = [
                 spot
                 for mode in op.modes
-                if (
-                    spot := avail[problem.resource_index(mode.resource)].earliest(
-                        ready, op.work(mode), op.pausable
-                    )
-                )
-                is not None
+                for avail in _timings(time, problem.resource_index(mode.resource), operators)
+                if (spot := avail.earliest(ready, op.work(mode), op.pausable)) is not None
             ]
             if not spots:
                 raise ScheduleError(
@@ -253,3 +369,13 @@ def earliest_starts(problem: Problem) -> list[list[int]]:
         result[j] = row
         finish[j] = ready
     return result
+
+
+def _timings(time: WorkTime, r: int, operators: tuple[int | None, ...]) -> list[Availability]:
+    """The distinct working times an operation on resource ``r`` may get."""
+    found: dict[int, Availability] = {}
+    for unit in time.units[r]:
+        for o in operators:
+            avail = time.pair(unit, o)
+            found.setdefault(id(avail), avail)
+    return list(found.values())

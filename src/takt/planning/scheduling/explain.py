@@ -5,7 +5,9 @@ as soon as it could (its predecessor ended, or its materials arrived) or later. 
 wait is put down to what filled the gap on its resource unit:
 
 * other jobs' operations: ``resource`` — the unit was busy with them;
-* downtime windows: ``downtime`` — maintenance or a breakdown;
+* ``operator`` — the operator who runs it was busy with other jobs until later than the unit
+  (or was off shift while the unit could work): it "waited for an operator with skill X";
+* downtime windows: ``downtime`` — maintenance or a breakdown (of that unit or all of them);
 * otherwise ``calendar`` — the resource was not working (night, weekend, holiday).
 
 The first operation waiting for its release date gives ``material``; jobs that wait for other
@@ -18,15 +20,15 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
-from takt.planning.scheduling.plan import Plan
-from takt.planning.scheduling.problem import Problem
+from takt.planning.scheduling.plan import Assignment, Plan
+from takt.planning.scheduling.problem import Calendar, Problem
 
 
 @dataclass(frozen=True)
 class Reason:
     """One link of the chain: operation ``op`` waited ``[since, until)`` because of ``kind``."""
 
-    kind: str  # "resource" | "downtime" | "calendar" | "material" | "job"
+    kind: str  # "resource" | "operator" | "downtime" | "calendar" | "material" | "job"
     op: int
     since: int
     until: int
@@ -41,6 +43,11 @@ class Reason:
         if self.kind == "resource":
             behind = ", ".join(self.blocking_jobs)
             return f"{name} waited {waited} min for {self.resource} behind {behind}"
+        if self.kind == "operator":
+            skill = problem.jobs[job].operations[self.op].skill
+            who = "an operator" if not skill else f"an operator with skill {skill}"
+            behind = f" ({self.detail} busy with {', '.join(self.blocking_jobs)})"
+            return f"{name} waited {waited} min for {who}" + (behind if self.blocking_jobs else "")
         if self.kind == "downtime":
             return f"{name} waited {waited} min: {self.resource} down ({self.detail})"
         if self.kind == "calendar":
@@ -72,6 +79,9 @@ def explain(problem: Problem, plan: Plan) -> list[LateJob]:
     for a in plan.all():
         if a.end > a.start:
             busy[a.resource, a.unit].append((a.start, a.end, a.job))
+            if a.operator is not None:
+                # Operators are keyed apart from units by a negative resource index.
+                busy[-1, a.operator].append((a.start, a.end, a.job))
     for spans in busy.values():
         spans.sort()
     for j, job in enumerate(problem.jobs):
@@ -114,24 +124,53 @@ def _chain(problem: Problem, plan: Plan, busy: _Busy, j: int) -> list[Reason]:
     return reasons
 
 
+def _blockers(
+    problem: Problem, busy: _Busy, key: tuple[int, int], a: Assignment, ready: int
+) -> tuple[list[str], int]:
+    """Jobs holding ``key`` (a unit, or ``(-1, operator)``) in ``[ready, a.start)``, and when the
+    last of them let go (``ready`` when none did)."""
+    blockers: list[str] = []
+    spans = busy.get(key, [])
+    released = ready
+    # Spans of one unit or operator never overlap, so walking back, ends decrease too.
+    i = bisect_left(spans, (a.start,)) - 1
+    while i >= 0 and spans[i][1] > ready:
+        other = spans[i][2]
+        released = max(released, min(spans[i][1], a.start))
+        name = problem.jobs[other].id
+        if other != a.job and name not in blockers:
+            blockers.append(name)
+        i -= 1
+    blockers.reverse()
+    return blockers, released
+
+
 def _wait(problem: Problem, plan: Plan, busy: _Busy, j: int, k: int, ready: int) -> list[Reason]:
     """Why operation ``k`` of job ``j`` started after ``ready``."""
     a = plan.assignments[j][k]
     resource = problem.resources[a.resource]
-    blockers: list[str] = []
-    spans = busy.get((a.resource, a.unit), [])
-    # Spans on one unit never overlap, so walking back from the operation, ends decrease too.
-    i = bisect_left(spans, (a.start,)) - 1
-    while i >= 0 and spans[i][1] > ready:
-        other = spans[i][2]
-        name = problem.jobs[other].id
-        if other != j and name not in blockers:
-            blockers.append(name)
-        i -= 1
-    blockers.reverse()
+    blockers, unit_free = _blockers(problem, busy, (a.resource, a.unit), a, ready)
+    if a.operator is not None:
+        person = problem.operators[a.operator]
+        holders, person_free = _blockers(problem, busy, (-1, a.operator), a, ready)
+        # The later of the two to let go is what held the operation.
+        off_shift = not _works_between(person.calendar, ready, a.start) and _works_between(
+            resource.calendar, ready, a.start
+        )
+        if (holders and person_free > unit_free) or (not blockers and off_shift):
+            return [Reason("operator", k, ready, a.start, resource.id, tuple(holders), person.id)]
     if blockers:
         return [Reason("resource", k, ready, a.start, resource.id, tuple(blockers))]
     for window in resource.downtime:
+        if window.unit not in (None, a.unit):
+            continue
         if window.start < a.start and window.end > ready:
             return [Reason("downtime", k, ready, a.start, resource.id, detail=window.reason)]
     return [Reason("calendar", k, ready, a.start, resource.id)]
+
+
+def _works_between(calendar: Calendar | None, start: int, end: int) -> bool:
+    """Whether ``calendar`` (None: always) has working time in ``[start, end)``."""
+    if calendar is None:
+        return end > start
+    return any(a < end and start < b for a, b in calendar.intervals)

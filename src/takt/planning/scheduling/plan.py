@@ -18,7 +18,8 @@ class Assignment:
     """Operation ``op`` of job ``job`` runs on unit ``unit`` of resource ``resource`` (indices).
 
     It occupies that unit over ``[start, end)``; a pausable operation's span includes the
-    non-working time it was paused over.
+    non-working time it was paused over. ``operator`` is the index of the operator who runs it
+    (in ``Problem.operators``), None when the operation needs none.
     """
 
     job: int
@@ -27,6 +28,7 @@ class Assignment:
     unit: int
     start: int
     end: int
+    operator: int | None = None
 
 
 class Objective(Enum):

@@ -10,12 +10,15 @@ Intervals are half-open ``[start, end)``.
 Invariants of a valid :class:`Problem`:
 
 * resource ids are unique, each resource has at least one unit and some working time in
-  ``[0, horizon)`` once its calendar and downtime are applied;
+  ``[0, horizon)`` once its calendar and downtime are applied; a downtime window that names a
+  unit names one the resource has;
+* operator ids are unique; an operation that needs an operator with a skill finds at least one
+  operator who has it (any operator at all for :data:`ANY_SKILL`);
 * job ids are unique; every operation has at least one eligible resource (a :class:`Mode`),
   never two modes on the same resource, and every mode names a known resource;
 * durations, setups, release dates and weights are non-negative;
 * pinned operations (already started or done) form a prefix of their job's routing and name an
-  eligible resource and a valid unit;
+  eligible resource and a valid unit, and a skilled operator if they name one;
 * the ``after`` links between jobs (a sub-assembly MO feeding its parent) form no cycle.
 """
 
@@ -30,13 +33,22 @@ class ProblemError(ValueError):
     """Problem data that no engine can schedule; the message names the job, operation or line."""
 
 
+ANY_SKILL = ""
+"""The skill of an operation that any operator may run (see :attr:`Operation.skill`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
-    """A span ``[start, end)`` when a resource cannot work (maintenance, breakdown)."""
+    """A span ``[start, end)`` when a resource cannot work (maintenance, breakdown).
+
+    ``unit`` None stops every unit of the resource; an index stops that unit only (one of two
+    parallel machines broken down), the others keep working.
+    """
 
     start: int
     end: int
     reason: str = ""
+    unit: int | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -103,7 +115,7 @@ class Resource:
     """A workstation with ``units`` identical parallel machines sharing one calendar.
 
     ``calendar`` None means it can work at any time. ``downtime`` windows (maintenance,
-    breakdowns) stop every unit.
+    breakdowns) stop every unit, or the one unit they name.
     """
 
     id: str
@@ -114,6 +126,40 @@ class Resource:
     def __post_init__(self) -> None:
         if self.units < 1:
             raise ProblemError(f"resource {self.id!r}: units must be at least 1, got {self.units}")
+        for window in self.downtime:
+            if window.unit is not None and not 0 <= window.unit < self.units:
+                raise ProblemError(
+                    f"resource {self.id!r}: window {window.reason!r} names unit {window.unit}, "
+                    f"outside 0..{self.units - 1}"
+                )
+
+    @property
+    def units_differ(self) -> bool:
+        """True when some downtime stops a single unit, so the units are no longer identical."""
+        return any(w.unit is not None and w.end > w.start for w in self.downtime)
+
+    def downtime_of(self, unit: int | None) -> tuple[Window, ...]:
+        """Windows that stop ``unit`` (None: the windows that stop every unit)."""
+        return tuple(w for w in self.downtime if w.unit is None or w.unit == unit)
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A person who runs operations: the skills they have and when they work.
+
+    ``calendar`` None means available at any time (the resources' calendars then decide);
+    ``absences`` (leave, training) are subtracted from it. An operator runs one operation at a
+    time.
+    """
+
+    id: str
+    skills: frozenset[str] = frozenset()
+    calendar: Calendar | None = None
+    absences: tuple[Window, ...] = ()
+
+    def can_run(self, skill: str | None) -> bool:
+        """Whether this operator may run an operation needing ``skill``."""
+        return skill is not None and (skill == ANY_SKILL or skill in self.skills)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +172,16 @@ class Mode:
 
 @dataclass(frozen=True, slots=True)
 class Pin:
-    """Where and when an operation already started (or finished): the plan must keep it."""
+    """Where and when an operation already started (or finished): the plan must keep it.
+
+    ``operator`` names who runs it, when known; None leaves every operator free meanwhile.
+    """
 
     resource: str
     unit: int
     start: int
     end: int
+    operator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +192,11 @@ class Operation:
     processing are one block of work. A ``pausable`` operation (the default, as a real shift
     works) accumulates work only in its resource's working time and so may span a night; a
     non-pausable one must run uninterrupted inside one working interval.
+
+    ``skill`` None: the operation needs no operator (or operators are not planned).
+    Otherwise one operator who has that skill (any operator for :data:`ANY_SKILL`) runs it from
+    start to end, setup included; the work then goes on only while both the resource unit and
+    that operator work, and the operator does nothing else until it ends.
     """
 
     name: str
@@ -149,6 +204,7 @@ class Operation:
     setup: int = 0
     pausable: bool = True
     pin: Pin | None = None
+    skill: str | None = None
 
     def work(self, mode: Mode) -> int:
         """Working minutes the operation needs in ``mode`` (setup included)."""
@@ -216,9 +272,10 @@ class Job:
 
 @dataclass(frozen=True)
 class Problem:
-    """Everything an engine needs: resources, jobs and the planning horizon in minutes.
+    """Everything an engine needs: resources, jobs, the horizon in minutes, and operators.
 
-    Every operation must finish by ``horizon``; a calendar says nothing beyond it.
+    Every operation must finish by ``horizon``; a calendar says nothing beyond it. Without
+    ``operators`` no operation may need one (:attr:`Operation.skill` None everywhere).
 
     Raises:
         ProblemError: on any broken invariant listed in the module docstring.
@@ -227,6 +284,7 @@ class Problem:
     resources: tuple[Resource, ...]
     jobs: tuple[Job, ...]
     horizon: int
+    operators: tuple[Operator, ...] = ()
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -261,12 +319,38 @@ class Problem:
             for other in job.after:
                 if other not in job_ids:
                     raise ProblemError(f"job {job.id!r}: after unknown job {other!r}")
+        self._check_operators()
         self._check_no_cycle(job_ids)
         for resource in self.resources:
             if not _has_working_time(resource, self.horizon):
                 raise ProblemError(
                     f"resource {resource.id!r}: no working time before the horizon {self.horizon}"
                 )
+
+    def _check_operators(self) -> None:
+        seen: set[str] = set()
+        for operator in self.operators:
+            if operator.id in seen:
+                raise ProblemError(f"operator {operator.id!r} defined twice")
+            seen.add(operator.id)
+        known: set[str] = set().union(*(o.skills for o in self.operators))
+        for job in self.jobs:
+            for k, op in enumerate(job.operations):
+                at = f"job {job.id!r}, operation {k} ({op.name!r})"
+                if op.skill is not None:
+                    if not self.operators:
+                        raise ProblemError(f"{at}: needs an operator but the plant has none")
+                    if op.skill != ANY_SKILL and op.skill not in known:
+                        raise ProblemError(f"{at}: no operator has skill {op.skill!r}")
+                if op.pin is None or op.pin.operator is None:
+                    continue
+                if op.pin.operator not in seen:
+                    raise ProblemError(f"{at}: pinned on unknown operator {op.pin.operator!r}")
+                operator = self.operators[self.operator_index[op.pin.operator]]
+                if not operator.can_run(op.skill):
+                    raise ProblemError(
+                        f"{at}: pinned on operator {op.pin.operator!r} who lacks skill {op.skill!r}"
+                    )
 
     def _check_no_cycle(self, job_ids: Mapping[str, int]) -> None:
         # Iterative DFS with colours: a grey job met again closes a cycle.
@@ -303,6 +387,28 @@ class Problem:
         return self._index[resource_id]
 
     @cached_property
+    def operator_index(self) -> dict[str, int]:
+        """Position of each operator id in :attr:`operators`."""
+        return {operator.id: o for o, operator in enumerate(self.operators)}
+
+    def eligible_operators(self, op: Operation) -> tuple[int, ...]:
+        """Indices of the operators who may run ``op`` (empty when it needs none)."""
+        if op.skill is None:
+            return ()
+        return self._by_skill.get(op.skill) or tuple(
+            o for o, operator in enumerate(self.operators) if operator.can_run(op.skill)
+        )
+
+    @cached_property
+    def _by_skill(self) -> dict[str, tuple[int, ...]]:
+        # Built once: engines ask for every operation, and skills repeat.
+        skills = {op.skill for job in self.jobs for op in job.operations if op.skill is not None}
+        return {
+            skill: tuple(o for o, operator in enumerate(self.operators) if operator.can_run(skill))
+            for skill in skills
+        }
+
+    @cached_property
     def job_index(self) -> dict[str, int]:
         """Position of each job id in :attr:`jobs`."""
         return {job.id: j for j, job in enumerate(self.jobs)}
@@ -319,8 +425,14 @@ class Problem:
 
 
 def _has_working_time(resource: Resource, horizon: int) -> bool:
+    # Enough that one unit works: windows naming a unit stop that unit only.
+    units: list[int | None] = list(range(resource.units)) if resource.units_differ else [None]
+    return any(_unit_works(resource, unit, horizon) for unit in units)
+
+
+def _unit_works(resource: Resource, unit: int | None, horizon: int) -> bool:
     spans = [(0, horizon)] if resource.calendar is None else list(resource.calendar.intervals)
-    windows = sorted((w.start, w.end) for w in resource.downtime if w.end > w.start)
+    windows = sorted((w.start, w.end) for w in resource.downtime_of(unit) if w.end > w.start)
     for start, end in spans:
         start, end = max(start, 0), min(end, horizon)
         for w_start, w_end in windows:

@@ -15,7 +15,8 @@ large instances. It works on machine sequences (the disjunctive graph) kept in f
   search jumps back to the best sequences and perturbs them with a few random critical swaps.
 
 It applies only to problems it can model exactly (:func:`supported`): one mode per operation,
-single-unit resources that are always available, no pins and no links between jobs; release
+single-unit resources that are always available, no pins, no links between jobs and no
+operators; release
 dates and setups are kept. The plan it returns is never worse than the one it starts from.
 """
 
@@ -31,11 +32,17 @@ from takt.planning.scheduling.problem import Problem
 
 
 def supported(problem: Problem) -> bool:
-    """Whether :func:`tabu_search` models ``problem`` exactly (a job shop with release dates)."""
+    """Whether :func:`tabu_search` models ``problem`` exactly (a job shop with release dates).
+
+    Operators are a second resource it does not know: any operation needing one rules it out.
+    """
+    if problem.operators:
+        return False
     if any(r.units != 1 or r.calendar is not None or r.downtime for r in problem.resources):
         return False
     return all(
-        not job.after and all(len(op.modes) == 1 and op.pin is None for op in job.operations)
+        not job.after
+        and all(len(op.modes) == 1 and op.pin is None and op.skill is None for op in job.operations)
         for job in problem.jobs
     )
 

@@ -11,7 +11,12 @@ in the engines' shared helpers cannot hide itself. It checks:
   inside one working stretch and lasts exactly its work; everything ends by the horizon;
   zero-work operations are instantaneous and may be anywhere;
 * routing order, release dates and the ``after`` links between jobs;
-* capacity: on each resource unit, no two operations with work overlap.
+* capacity: on each resource unit, no two operations with work overlap;
+* operators: an operation that needs one names an operator with its skill (one that needs none
+  names nobody); working time is then counted only where both the unit and the operator work;
+  no operator runs two operations with work at once. A pin without an operator needs nobody.
+
+Downtime windows that name a unit stop only that unit.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from takt.planning.scheduling.plan import Assignment, Plan
-from takt.planning.scheduling.problem import Problem, Resource
+from takt.planning.scheduling.problem import ANY_SKILL, Calendar, Problem, Window
 
 
 @dataclass(frozen=True)
@@ -33,11 +38,13 @@ class Violation:
     message: str
 
 
-def _working_spans(resource: Resource, horizon: int) -> list[tuple[int, int]]:
+def _working_spans(
+    calendar: Calendar | None, windows: tuple[Window, ...], horizon: int
+) -> list[tuple[int, int]]:
     # Minute-set arithmetic kept deliberately naive: clip, then cut each window out in turn.
-    spans = [(0, horizon)] if resource.calendar is None else list(resource.calendar.intervals)
+    spans = [(0, horizon)] if calendar is None else list(calendar.intervals)
     spans = [(max(a, 0), min(b, horizon)) for a, b in spans if min(b, horizon) > max(a, 0)]
-    for window in resource.downtime:
+    for window in windows:
         cut: list[tuple[int, int]] = []
         for a, b in spans:
             if window.end <= a or window.start >= b:
@@ -51,6 +58,12 @@ def _working_spans(resource: Resource, horizon: int) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _both(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    # Pairwise overlaps: quadratic, and fine for a checker.
+    out = [(max(a, c), min(b, d)) for a, b in first for c, d in second if max(a, c) < min(b, d)]
+    return sorted(out)
+
+
 def _worked(spans: list[tuple[int, int]], start: int, end: int) -> int:
     return sum(max(0, min(b, end) - max(a, start)) for a, b in spans)
 
@@ -62,7 +75,16 @@ def _is_working(spans: list[tuple[int, int]], t: int) -> bool:
 def validate(problem: Problem, plan: Plan) -> list[Violation]:
     """Every rule ``plan`` breaks for ``problem``; an empty list means the plan is valid."""
     found: list[Violation] = []
-    spans = [_working_spans(r, problem.horizon) for r in problem.resources]
+    horizon = problem.horizon
+    unit_spans = [
+        [
+            _working_spans(r.calendar, tuple(w for w in r.downtime if w.unit in (None, u)), horizon)
+            for u in range(r.units)
+        ]
+        for r in problem.resources
+    ]
+    people = [_working_spans(o.calendar, o.absences, horizon) for o in problem.operators]
+    by_operator: dict[int, list[Assignment]] = defaultdict(list)
     if len(plan.assignments) != len(problem.jobs):
         return [
             Violation(
@@ -95,25 +117,39 @@ def validate(problem: Problem, plan: Plan) -> list[Violation]:
                 continue
             if not 0 <= a.unit < resource.units:
                 found.append(Violation(j, k, f"{where}: unit {a.unit} of {resource.id!r}"))
+                continue
             if a.end < a.start:
                 found.append(Violation(j, k, f"{where}: ends {a.end} before start {a.start}"))
                 continue
             work = op.setup + mode.duration
             if work > 0:
                 by_unit[a.resource, a.unit].append(a)
+            spans = unit_spans[a.resource][a.unit]
+            if a.operator is not None:
+                if not 0 <= a.operator < len(problem.operators):
+                    found.append(Violation(j, k, f"{where}: unknown operator index {a.operator}"))
+                    continue
+                if work > 0:
+                    by_operator[a.operator].append(a)
+                spans = _both(spans, people[a.operator])
             if op.pin is not None:
                 pin = op.pin
-                if (resource.id, a.unit, a.start, a.end) != (
+                named = None if a.operator is None else problem.operators[a.operator].id
+                if (resource.id, a.unit, a.start, a.end, named) != (
                     pin.resource,
                     pin.unit,
                     pin.start,
                     pin.end,
+                    pin.operator,
                 ):
                     found.append(Violation(j, k, f"{where}: pin {pin} not kept"))
                 continue
+            crew = _operator_problem(problem, op.skill, a.operator)
+            if crew:
+                found.append(Violation(j, k, f"{where}: {crew}"))
             found.extend(
                 Violation(j, k, f"{where}: {m}")
-                for m in _time_problems(spans[a.resource], a, work, op.pausable, problem.horizon)
+                for m in _time_problems(spans, a, work, op.pausable, horizon)
             )
         found.extend(_order_problems(problem, plan, j))
     for (r, u), items in by_unit.items():
@@ -129,7 +165,34 @@ def validate(problem: Problem, plan: Plan) -> list[Violation]:
                         f"{problem.jobs[before.job].id!r} op {before.op} until {before.end}",
                     )
                 )
+    for o, items in by_operator.items():
+        items.sort(key=lambda a: (a.start, a.end))
+        for before, after in itertools.pairwise(items):
+            if after.start < before.end:
+                found.append(
+                    Violation(
+                        after.job,
+                        after.op,
+                        f"operator {problem.operators[o].id!r} double-booked: job "
+                        f"{problem.jobs[after.job].id!r} op {after.op} at {after.start} overlaps "
+                        f"job {problem.jobs[before.job].id!r} op {before.op} until {before.end}",
+                    )
+                )
     return found
+
+
+def _operator_problem(problem: Problem, skill: str | None, operator: int | None) -> str:
+    """Why the assigned operator is wrong for an operation needing ``skill``, or ''."""
+    if skill is None:
+        if operator is None:
+            return ""
+        return f"needs no operator, yet {problem.operators[operator].id!r} is assigned"
+    if operator is None:
+        return f"needs an operator with skill {skill!r}, none assigned"
+    person = problem.operators[operator]
+    if skill != ANY_SKILL and skill not in person.skills:
+        return f"operator {person.id!r} lacks skill {skill!r}"
+    return ""
 
 
 def _time_problems(

@@ -53,8 +53,25 @@
     if (button && !button.disabled) { event.preventDefault(); button.click(); }
   });
 
+  // "Add a line" on a new order's form: one more empty line row, numbered after the last.
+  function addLine(button) {
+    var count = document.getElementById("line-count");
+    var body = document.getElementById("new-lines");
+    if (!count || !body || !window.htmx) return;
+    var n = parseInt(count.value, 10) + 1;
+    if (n > parseInt(button.getAttribute("data-max") || "50", 10)) return;
+    window.htmx.ajax("GET", button.getAttribute("data-add-line") + "?n=" + n,
+      { target: "#new-lines", swap: "beforeend" }).then(function () {
+        count.value = String(n);
+        var select = document.getElementById("sku-" + n);
+        if (select) select.focus();
+      });
+  }
+
   document.addEventListener("click", function (event) {
     var t = event.target;
+    var adding = t.closest && t.closest("[data-add-line]");
+    if (adding) { event.preventDefault(); addLine(adding); return; }
     if (t.closest("[data-dismiss]")) t.closest(".alert").remove();
     if (t.closest("[data-close-panel]")) {
       var panel = document.getElementById("panel");
@@ -79,6 +96,36 @@
     lastFocus = null;
   });
 
+  // A dialog whose content htmx fetched (the Buy list's Receive…): open it once it is there,
+  // focus its first field; closing it empties it (Esc, the × or Close button).
+  var opener = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.getAttribute && elt.getAttribute("data-open-dialog")) opener = elt;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    var dialog = target && target.closest && target.closest("dialog");
+    if (!dialog) return;
+    if (!dialog.open && dialog.showModal) dialog.showModal();
+    var field = dialog.querySelector("[aria-invalid='true'], input:not([type=hidden]), button");
+    if (field) field.focus();
+  });
+  document.addEventListener("click", function (event) {
+    var closer = event.target.closest && event.target.closest("[data-close-dialog]");
+    if (!closer) return;
+    var dialog = closer.closest("dialog");
+    if (dialog) dialog.close();
+  });
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (!dialog || dialog.tagName !== "DIALOG") return;
+    var body = dialog.querySelector("#dialog-body");
+    if (body) body.innerHTML = "";
+    if (opener && document.body.contains(opener)) opener.focus();
+    opener = null;
+  }, true);
+
   // A pegging panel that opens below the list: bring it into view and put focus on its title.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail && event.detail.target;
@@ -87,5 +134,38 @@
     if (title) { title.setAttribute("tabindex", "-1"); title.focus(); }
   });
 
+  // Drag and drop on the Make list (SortableJS, when static/vendor has it): the dropped row's
+  // new neighbours go to the server, which answers with the re-ranked table.
+  function sortable(root) {
+    if (!window.Sortable || !root || !root.querySelectorAll) return;
+    var bodies = root.matches && root.matches("[data-sortable]") ? [root] : root.querySelectorAll("[data-sortable]");
+    Array.prototype.forEach.call(bodies, function (tbody) {
+      if (tbody.getAttribute("data-sortable-on")) return;
+      tbody.setAttribute("data-sortable-on", "1");
+      window.Sortable.create(tbody, {
+        handle: ".drag-handle",
+        draggable: "tr[data-number]",
+        animation: 150,
+        forceFallback: true,  // mouse and touch alike (no native drag image)
+        ghostClass: "drag-ghost",
+        chosenClass: "drag-chosen",
+        onEnd: function (evt) {
+          if (evt.oldIndex === evt.newIndex) return;
+          var form = document.getElementById(tbody.getAttribute("data-sortable"));
+          if (!form) return;
+          var row = evt.item;
+          var prev = row.previousElementSibling;
+          var next = row.nextElementSibling;
+          form.elements.number.value = row.getAttribute("data-number");
+          form.elements.after.value = prev ? prev.getAttribute("data-number") : "";
+          form.elements.before.value = prev ? "" : (next ? next.getAttribute("data-number") : "");
+          if (window.htmx) window.htmx.trigger(form, "submit"); else form.submit();
+        }
+      });
+    });
+  }
+  document.addEventListener("htmx:load", function (event) { sortable(event.target); });
+
   ready(live);
+  ready(function () { sortable(document); });
 })();

@@ -5,6 +5,10 @@ units a cumulative of capacity ``k`` (each operation takes one unit). Units are 
 solving (see ``model.assign_units``): intervals on ``k`` identical units that never overlap more
 than ``k`` deep can always be coloured with ``k`` colours, taking them by start time.
 
+A resource whose units differ (a window stops one unit) has one mode per unit instead, and a
+no-overlap per unit. Each operator gets a no-overlap over the intervals of the operations they
+may run (optional, present when chosen).
+
 Pinned operations are fixed intervals: others avoid them; their own order and release are facts
 and are not re-checked.
 """
@@ -35,25 +39,34 @@ def add_precedences(model: cp_model.CpModel, problem: Problem, v: Variables) -> 
                 model.add(after.start >= before.end)
 
 
-def resource_intervals(problem: Problem, v: Variables) -> dict[int, list[Any]]:
-    """The intervals competing for each resource (zero-work ones left out)."""
-    per_resource: dict[int, list[Any]] = defaultdict(list)
+def resource_intervals(problem: Problem, v: Variables) -> dict[tuple[int, int | None], list[Any]]:
+    """The intervals competing for each resource, or unit where units differ (zero-work left out)."""
+    per_resource: dict[tuple[int, int | None], list[Any]] = defaultdict(list)
     for row in v.ops:
         for op in row:
             for mode in op.modes:
                 if mode.work > 0:
-                    per_resource[mode.resource].append(mode.interval)
+                    per_resource[mode.resource, mode.unit].append(mode.interval)
     return per_resource
 
 
 def add_capacity(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
-    """No-overlap on single-unit resources, cumulative on multi-unit ones."""
-    for r, intervals in resource_intervals(problem, v).items():
-        units = problem.resources[r].units
+    """No-overlap on single units and operators, cumulative on multi-unit resources."""
+    for (r, unit), intervals in resource_intervals(problem, v).items():
+        units = 1 if unit is not None else problem.resources[r].units
         if units == 1:
             model.add_no_overlap(intervals)
         elif len(intervals) > units:
             model.add_cumulative(intervals, [1] * len(intervals), units)
+    per_operator: dict[int, list[Any]] = defaultdict(list)
+    for row in v.ops:
+        for op in row:
+            for crew in op.crew:
+                if crew.interval is not None:
+                    per_operator[crew.operator].append(crew.interval)
+    for intervals in per_operator.values():
+        if len(intervals) > 1:
+            model.add_no_overlap(intervals)
 
 
 def add_redundant(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:

@@ -27,6 +27,7 @@ import logging
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -60,6 +61,7 @@ def improve(
     seed: int,
     step_limit: float = 2.0,
     fix_times: bool = False,
+    report: Callable[[int], None] | None = None,
 ) -> tuple[Plan, int, int]:
     """Improve ``incumbent`` (objective ``incumbent_value``) until ``deadline`` (monotonic).
 
@@ -96,6 +98,8 @@ def improve(
             if value <= best_value:
                 best = extract(problem, Built(model, built.variables, built.objective), solver)
                 best_value = value
+                if report is not None:
+                    report(value)
         if status == cp_model.OPTIMAL:
             hood.grow()
         else:
@@ -146,9 +150,10 @@ def _freeze(
     fix_before: bool,
     fix_all: bool = False,
 ) -> None:
-    """Keep every operation outside ``free`` on its resource and in its order there."""
+    """Keep every operation outside ``free`` on its resource (and operator) and in its order there."""
     ops = built.variables.ops
     window_start = min((plan.assignments[j][k].start for j, k in free), default=0)
+    # Keyed (resource, unit) for units and (-1, operator) for operators.
     chains: dict[tuple[int, int], list[Assignment]] = defaultdict(list)
     for a in plan.all():
         if (a.job, a.op) in free:
@@ -158,13 +163,18 @@ def _freeze(
             continue
         for mode in op.modes:
             if not isinstance(mode.present, int):
-                model.add(mode.present == int(mode.resource == a.resource))
+                model.add(mode.present == int(mode.fits(a.resource, a.unit, a.operator)))
+        for crew in op.crew:
+            if not isinstance(crew.chosen, int):
+                model.add(crew.chosen == int(crew.operator == a.operator))
         if fix_all or (fix_before and a.end <= window_start):
             model.add(op.start == a.start)
             model.add(op.end == a.end)
             continue
         if a.end > a.start:
             chains[a.resource, a.unit].append(a)
+            if a.operator is not None:
+                chains[-1, a.operator].append(a)
     for chain in chains.values():
         chain.sort(key=lambda a: (a.start, a.end))
         for before, after in itertools.pairwise(chain):

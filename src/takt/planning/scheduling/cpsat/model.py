@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ortools.sat.python import cp_model
 
@@ -51,8 +53,15 @@ def add_hint(built: Built, plan: Plan, model: cp_model.CpModel | None = None) ->
                 continue
             model.add_hint(op.start, a.start)
             model.add_hint(op.end, a.end)
+            if op.span is not None:
+                model.add_hint(op.span, a.end - a.start)
+            for crew in op.crew:
+                if not isinstance(crew.chosen, int):
+                    model.add_hint(crew.chosen, crew.operator == a.operator)
+                if crew.busy is not None:
+                    model.add_hint(crew.busy, crew.operator == a.operator and a.end > a.start)
             for mode in op.modes:
-                chosen = mode.resource == a.resource
+                chosen = mode.fits(a.resource, a.unit, a.operator)
                 if not isinstance(mode.present, int):
                     model.add_hint(mode.present, chosen)
                 elapsed = a.end - a.start
@@ -85,7 +94,7 @@ def make_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver
 
 def extract(problem: Problem, built: Built, solver: cp_model.CpSolver) -> Plan:
     """The plan in the solver's current solution, units given out per resource."""
-    raw: list[tuple[int, int, int, int, int]] = []  # (job, op, resource, start, end)
+    raw: list[Raw] = []
     for j, row in enumerate(built.variables.ops):
         for k, op in enumerate(row):
             if op.pinned:
@@ -95,11 +104,38 @@ def extract(problem: Problem, built: Built, solver: cp_model.CpSolver) -> Plan:
                 if isinstance(mode.present, int) or solver.boolean_value(mode.present):
                     chosen = mode
                     break
-            raw.append((j, k, chosen.resource, solver.value(op.start), solver.value(op.end)))
+            operator = None
+            for crew in op.crew:
+                if isinstance(crew.chosen, int) or solver.boolean_value(crew.chosen):
+                    operator = crew.operator
+                    break
+            raw.append(
+                Raw(
+                    j,
+                    k,
+                    chosen.resource,
+                    solver.value(op.start),
+                    solver.value(op.end),
+                    chosen.unit,
+                    operator,
+                )
+            )
     return Plan.of(problem, assign_units(problem, raw))
 
 
-def assign_units(problem: Problem, raw: list[tuple[int, int, int, int, int]]) -> list[Assignment]:
+class Raw(NamedTuple):
+    """An operation as the solver placed it, before identical units are given out."""
+
+    job: int
+    op: int
+    resource: int
+    start: int
+    end: int
+    unit: int | None = None  # set where units differ: the model chose it
+    operator: int | None = None
+
+
+def assign_units(problem: Problem, raw: Sequence[Raw]) -> list[Assignment]:
     """Give each operation a unit of its resource; pinned operations keep theirs.
 
     Operations are taken by start time; each goes to the unit that became free last before it
@@ -108,25 +144,29 @@ def assign_units(problem: Problem, raw: list[tuple[int, int, int, int, int]]) ->
     validator reports the clash.
     """
     out: list[Assignment] = []
-    per_resource: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
     pins: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for j, job in enumerate(problem.jobs):
         for k, op in enumerate(job.operations):
             if op.pin is not None:
-                r = problem.resource_index(op.pin.resource)
-                out.append(Assignment(j, k, r, op.pin.unit, op.pin.start, op.pin.end))
-                if op.pin.end > op.pin.start:
-                    pins[r, op.pin.unit].append((op.pin.start, op.pin.end))
-    for j, k, r, start, end in raw:
-        if problem.resources[r].units == 1 or end == start:
-            out.append(Assignment(j, k, r, 0, start, end))
+                pin = op.pin
+                r = problem.resource_index(pin.resource)
+                o = None if pin.operator is None else problem.operator_index[pin.operator]
+                out.append(Assignment(j, k, r, pin.unit, pin.start, pin.end, o))
+                if pin.end > pin.start:
+                    pins[r, pin.unit].append((pin.start, pin.end))
+    per_resource: dict[int, list[tuple[int, int, int, int, int | None]]] = defaultdict(list)
+    for j, k, r, start, end, unit, operator in raw:
+        if unit is not None:
+            out.append(Assignment(j, k, r, unit, start, end, operator))
+        elif problem.resources[r].units == 1 or end == start:
+            out.append(Assignment(j, k, r, 0, start, end, operator))
         else:
-            per_resource[r].append((start, end, j, k))
+            per_resource[r].append((start, end, j, k, operator))
     for r, items in per_resource.items():
         units = problem.resources[r].units
         free_at = [0] * units
-        items.sort()
-        for start, end, j, k in items:
+        items.sort(key=lambda item: item[:4])
+        for start, end, j, k, operator in items:
             best = -1
             for u in range(units):
                 if free_at[u] > start:
@@ -137,5 +177,5 @@ def assign_units(problem: Problem, raw: list[tuple[int, int, int, int, int]]) ->
                     best = u
             unit = max(best, 0)
             free_at[unit] = max(free_at[unit], end)
-            out.append(Assignment(j, k, r, unit, start, end))
+            out.append(Assignment(j, k, r, unit, start, end, operator))
     return out

@@ -17,13 +17,14 @@ Measured on the development set (see the project's report): for instances up to 
 full solve is best; above that the gains of either LNS were within run-to-run noise at 20 s.
 
 For the makespan of a plain job shop (one mode per operation, single-unit always-available
-resources, no pins or job links) above the size threshold, steps 2-4 are replaced by
+resources, no pins, job links or operators) above the size threshold, steps 2-4 are replaced by
 :mod:`.hybrid`: a critical-path tabu search from the warm start, then a time-window LNS on small
 fresh models of the freed operations. On generated 50x20 and 100x20 instances it reaches the
 machine-load lower bound within seconds where the full model stays 3-6 % above it after 60 s.
 
 It never raises on an infeasible model: the result says INFEASIBLE and why. The returned plan is
-never worse than the warm start.
+never worse than the warm start. A ``progress`` callback hears of each better plan as it is found
+(seconds since the start, the objective's value), for a screen that shows the search at work.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -49,6 +51,37 @@ from takt.planning.scheduling.problem import Problem
 from takt.planning.scheduling.result import SolveResult, SolveStatus
 from takt.planning.scheduling.tabu import supported
 
+Progress = Callable[[float, int], None]
+"""Called with (seconds since the start, objective value) each time a better plan is found."""
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Passes each solution CP-SAT finds on to ``report`` (the model's objective expression)."""
+
+    def __init__(self, report: Callable[[int], None]) -> None:
+        super().__init__()
+        self._report = report
+
+    def on_solution_callback(self) -> None:
+        self._report(int(self.objective_value))
+
+
+def _reporter(
+    progress: Progress | None, began: float, scale: int, start: int | None
+) -> Callable[[int], None] | None:
+    """A callback taking objective-expression values, telling ``progress`` of improvements."""
+    if progress is None:
+        return None
+    best = [start]
+
+    def report(expression: int) -> None:
+        value = expression // scale
+        if best[0] is None or value < best[0]:
+            best[0] = value
+            progress(time.monotonic() - began, value)
+
+    return report
+
 
 def optimise(
     problem: Problem,
@@ -62,6 +95,7 @@ def optimise(
     full_share: float = 0.5,
     step_limit: float = 2.0,
     lns_mode: str = "auto",
+    progress: Progress | None = None,
 ) -> SolveResult:
     """Minimise ``objective`` for ``problem`` within ``time_limit`` seconds.
 
@@ -76,6 +110,7 @@ def optimise(
             LNS on small models, instead of the full solve); "cpsat" (CP-SAT's own
             neighbourhoods on all workers, used when no resource has a calendar) or "steps"
             (our step loop, :mod:`.lns`).
+        progress: told of each better plan (seconds, objective value), the warm start first.
 
     Returns:
         The result; never raises for an infeasible problem (status INFEASIBLE with a reason).
@@ -86,6 +121,8 @@ def optimise(
     if warm_start is None:
         warm_start, reason = _warm_start(problem, objective)
     warm_value = None if warm_start is None else objective_value(problem, warm_start, objective)
+    if progress is not None and warm_value is not None:
+        progress(time.monotonic() - began, warm_value)
     try:
         lower = earliest_starts(problem)
     except ScheduleError as error:
@@ -110,7 +147,8 @@ def optimise(
         add_hint(built, warm_start)
     share = full_share if use_lns else 1.0
     solver = make_solver(time_limit * share, workers, seed)
-    status = solver.solve(built.model)
+    report = _reporter(progress, began, built.objective.scale, warm_value)
+    status = solver.solve(built.model, None if report is None else _Reporter(report))
     best_plan: Plan | None = None
     best_expr: int | None = None
     bound: int | None = None
@@ -138,12 +176,12 @@ def optimise(
     if best_plan is None and warm_start is not None:
         best_plan = warm_start
         best_expr = _expression_value(problem, warm_start, objective, built.objective.scale)
-    calendars = not all(a.always for a in built.variables.avail)
+    calendars = built.variables.timed
     if use_lns and best_plan is not None and not calendars and lns_mode != "steps":
         # Without calendars the model is small: CP-SAT's own neighbourhoods (intervals,
         # precedences, time windows) on every worker beat ours; the full search's proof work
         # is of no use any more at this size.
-        best_plan, steps = _lns_only(problem, built, best_plan, deadline, workers, seed)
+        best_plan, steps = _lns_only(problem, built, best_plan, deadline, workers, seed, report)
     elif use_lns and best_plan is not None and best_expr is not None:
         # With calendars the model is large (elapsed-time pieces): steps then fix the frozen
         # operations in time, which presolve removes, instead of only keeping their order.
@@ -157,6 +195,7 @@ def optimise(
             seed,
             step_limit,
             fix_times=calendars,
+            report=report,
         )
     if best_plan is None:
         return SolveResult(
@@ -219,7 +258,13 @@ def _hybrid(
 
 
 def _lns_only(
-    problem: Problem, built: Built, plan: Plan, deadline: float, workers: int, seed: int
+    problem: Problem,
+    built: Built,
+    plan: Plan,
+    deadline: float,
+    workers: int,
+    seed: int,
+    report: Callable[[int], None] | None = None,
 ) -> tuple[Plan, int]:
     """Second phase: CP-SAT with only its LNS workers, hinted with ``plan``; (best plan, 1)."""
     left = deadline - time.monotonic()
@@ -228,7 +273,7 @@ def _lns_only(
     add_hint(built, plan)
     solver = make_solver(left, workers, seed + 1)
     solver.parameters.use_lns_only = True
-    status = solver.solve(built.model)
+    status = solver.solve(built.model, None if report is None else _Reporter(report))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return extract(problem, built, solver), 1
     return plan, 1
@@ -255,19 +300,21 @@ def _expression_value(problem: Problem, plan: Plan, objective: Objective, scale:
 
 
 def _pin_clash(problem: Problem) -> str:
-    """A reason when two pinned operations hold the same unit at once, else ''."""
-    held: dict[tuple[str, int], list[tuple[int, int, str]]] = defaultdict(list)
+    """A reason when two pinned operations hold the same unit or operator at once, else ''."""
+    held: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for job in problem.jobs:
         for k, op in enumerate(job.operations):
-            if op.pin is not None and op.pin.end > op.pin.start:
-                held[op.pin.resource, op.pin.unit].append(
-                    (op.pin.start, op.pin.end, f"job {job.id!r} op {k}")
-                )
-    for (resource, unit), spans in held.items():
+            pin = op.pin
+            if pin is not None and pin.end > pin.start:
+                span = (pin.start, pin.end, f"job {job.id!r} op {k}")
+                held[f"{pin.resource!r} unit {pin.unit}"].append(span)
+                if pin.operator is not None:
+                    held[f"operator {pin.operator!r}"].append(span)
+    for what, spans in held.items():
         spans.sort()
         for (_, end, first), (start, _, second) in itertools.pairwise(spans):
             if start < end:
-                return f"pinned {first} and {second} overlap on {resource!r} unit {unit}"
+                return f"pinned {first} and {second} overlap on {what}"
     return ""
 
 

@@ -19,6 +19,20 @@ small even over a long horizon. The interval then spans the breaks it crosses, w
 for capacity: nothing else can work on the resource during its breaks.
 
 Zero-work modes get zero-size intervals that are kept out of the resource constraints.
+
+Units that differ, and operators
+--------------------------------
+Units of a resource are identical unless a downtime window stops only one of them; then each
+unit becomes a mode of its own (its own working time, no-overlap per unit) instead of sharing a
+cumulative.
+
+An operation that needs an operator gets one Boolean per eligible operator (exactly one true)
+and, per operator, an optional interval over the operation's ``[start, end)`` that goes into
+that operator's no-overlap, as alternative machines do. Its work goes on only while the unit and
+the operator both work, so a mode's working time depends on who runs it: the eligible operators
+are grouped by the working time they give together with the unit, and each group is a mode of
+its own (usually one group: operators on the plant's shifts, or always available), its operator
+Booleans implying it. Without operators nothing of this is built.
 """
 
 from __future__ import annotations
@@ -29,13 +43,13 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from takt.planning.scheduling.calendar import Availability
-from takt.planning.scheduling.problem import Problem
+from takt.planning.scheduling.calendar import Availability, WorkTime
+from takt.planning.scheduling.problem import Operation, Problem
 
 
 @dataclass
 class ModeVars:
-    """One eligible resource of one operation."""
+    """One eligible resource of one operation (or one unit of it, or one group of operators)."""
 
     resource: int
     work: int
@@ -44,6 +58,26 @@ class ModeVars:
     size: Any = None  # the elapsed-time variable of a pausable mode on a calendar
     # (literal or None when it is the only one, elapsed minutes, start ranges)
     choices: list[tuple[Any, int, list[list[int]]]] = field(default_factory=list)
+    unit: int | None = None  # None: any unit, given out after solving
+    operators: tuple[int, ...] = ()  # the operators this timing is for; () = any eligible one
+
+    def fits(self, resource: int, unit: int, operator: int | None) -> bool:
+        """Whether an assignment to ``(resource, unit, operator)`` takes this mode."""
+        return (
+            self.resource == resource
+            and (self.unit is None or self.unit == unit)
+            and (not self.operators or operator in self.operators)
+        )
+
+
+@dataclass
+class CrewVars:
+    """One eligible operator of one operation: chosen, and busy over the operation when it works."""
+
+    operator: int
+    chosen: Any  # a literal (or the constant 1 when only one operator may run it)
+    busy: Any = None  # literal: chosen and the chosen mode has work (None: same as chosen)
+    interval: Any = None  # None when no mode has work
 
 
 @dataclass
@@ -54,6 +88,8 @@ class OpVars:
     end: Any
     modes: list[ModeVars] = field(default_factory=list)
     pinned: bool = False
+    crew: list[CrewVars] = field(default_factory=list)
+    span: Any = None  # end - start, when an operator's interval needs it
 
 
 @dataclass
@@ -63,6 +99,7 @@ class Variables:
     ops: list[list[OpVars]]
     avail: list[Availability]
     horizon: int
+    timed: bool = False  # some unit or operator does not work all the time
 
 
 def build_variables(
@@ -73,37 +110,27 @@ def build_variables(
     ``lower`` are valid lower bounds on starts (see ``dispatch.earliest_starts``); ``horizon``
     may be tighter than the problem's when the caller knows no better plan ends later.
     """
-    avail = [Availability.of(r, problem.horizon) for r in problem.resources]
+    time = WorkTime(problem)
+    keys: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
     ops: list[list[OpVars]] = []
     for j, job in enumerate(problem.jobs):
         row: list[OpVars] = []
         for k, op in enumerate(job.operations):
             name = f"j{j}o{k}"
             if op.pin is not None:
-                pin = op.pin
-                r = problem.resource_index(pin.resource)
-                interval = model.new_fixed_size_interval_var(pin.start, pin.end - pin.start, name)
-                row.append(
-                    OpVars(
-                        pin.start,
-                        pin.end,
-                        [ModeVars(r, pin.end - pin.start, 1, interval)],
-                        pinned=True,
-                    )
-                )
+                row.append(_pinned(model, problem, op, name))
                 continue
             lo = lower[j][k]
             start = model.new_int_var(lo, horizon, f"s_{name}")
             end = model.new_int_var(lo, horizon, f"e_{name}")
-            single = len(op.modes) == 1
+            timings = _timings(problem, time, op, keys)
+            single = len(timings) == 1
             modes: list[ModeVars] = []
-            for mode in op.modes:
-                r = problem.resource_index(mode.resource)
-                work = op.work(mode)
-                present = 1 if single else model.new_bool_var(f"p_{name}_r{r}")
+            for n, (r, unit, work, avail, group) in enumerate(timings):
+                present = 1 if single else model.new_bool_var(f"p_{name}_r{r}_{n}")
                 mode_interval = _mode_interval(
                     model,
-                    avail[r],
+                    avail,
                     start,
                     end,
                     present,
@@ -111,20 +138,142 @@ def build_variables(
                     op.pausable,
                     lo,
                     horizon,
-                    f"{name}_r{r}",
+                    f"{name}_r{r}_{n}",
                 )
                 if mode_interval is not None:
                     interval, size, choices = mode_interval
-                    modes.append(ModeVars(r, work, present, interval, size, choices))
+                    modes.append(ModeVars(r, work, present, interval, size, choices, unit, group))
                 elif single:
                     model.add_bool_or([False])  # the only mode cannot fit: infeasible
                 else:
                     model.add(present == 0)
             if not single:
                 model.add_exactly_one(m.present for m in modes)
-            row.append(OpVars(start, end, modes))
+            vars_ = OpVars(start, end, modes)
+            if op.skill is not None:
+                _add_crew(model, problem, op, vars_, horizon, name)
+            row.append(vars_)
         ops.append(row)
-    return Variables(ops, avail, horizon)
+    timed = not all(a.always for units in time.units for a in units) or not all(
+        a.always for a in time.operators
+    )
+    return Variables(ops, time.resources, horizon, timed)
+
+
+_Timing = tuple[int, int | None, int, Availability, tuple[int, ...]]
+
+
+def _timings(
+    problem: Problem,
+    time: WorkTime,
+    op: Operation,
+    keys: dict[int, tuple[tuple[int, ...], tuple[int, ...]]],
+) -> list[_Timing]:
+    """The modes of ``op`` in the model: (resource, unit, work, working time, operators).
+
+    One per eligible resource, unless its units differ (one per unit) or its eligible operators
+    give different working times (one per group of operators who give the same).
+    """
+    operators = problem.eligible_operators(op)
+    out: list[_Timing] = []
+    for mode in op.modes:
+        r = problem.resource_index(mode.resource)
+        work = op.work(mode)
+        units: list[tuple[int | None, Availability]] = (
+            list(enumerate(time.units[r]))
+            if work > 0 and problem.resources[r].units_differ
+            else [(None, time.resources[r])]
+        )
+        for unit, avail in units:
+            if work == 0 or not operators:
+                out.append((r, unit, work, avail, ()))
+                continue
+            groups: dict[tuple[tuple[int, ...], tuple[int, ...]], list[int]] = {}
+            shared: dict[tuple[tuple[int, ...], tuple[int, ...]], Availability] = {}
+            for o in operators:
+                pair = time.pair(avail, o)
+                key = keys.get(id(pair))
+                if key is None:
+                    # Compared by value: an operator whose shifts cover the unit's gives the
+                    # unit's own working time, though it is a different object.
+                    key = keys[id(pair)] = (tuple(pair.starts), tuple(pair.ends))
+                groups.setdefault(key, []).append(o)
+                shared.setdefault(key, pair)
+            for key, members in groups.items():
+                group = () if len(groups) == 1 else tuple(members)
+                out.append((r, unit, work, shared[key], group))
+    return out
+
+
+def _pinned(model: cp_model.CpModel, problem: Problem, op: Operation, name: str) -> OpVars:
+    """Constants for an operation that already started: it holds its unit and operator."""
+    assert op.pin is not None
+    pin = op.pin
+    r = problem.resource_index(pin.resource)
+    interval = model.new_fixed_size_interval_var(pin.start, pin.end - pin.start, name)
+    # The unit only matters where units differ; elsewhere the pin joins the cumulative.
+    unit = pin.unit if problem.resources[r].units_differ else None
+    crew = []
+    if pin.operator is not None:
+        held = interval if pin.end > pin.start else None
+        crew.append(CrewVars(problem.operator_index[pin.operator], 1, None, held))
+    return OpVars(
+        pin.start,
+        pin.end,
+        [ModeVars(r, pin.end - pin.start, 1, interval, unit=unit)],
+        pinned=True,
+        crew=crew,
+    )
+
+
+def _add_crew(
+    model: cp_model.CpModel,
+    problem: Problem,
+    op: Operation,
+    v: OpVars,
+    horizon: int,
+    name: str,
+) -> None:
+    """One Boolean and one optional interval per eligible operator of ``op``."""
+    operators = problem.eligible_operators(op)
+    single = len(operators) == 1
+    crew = [CrewVars(o, 1 if single else model.new_bool_var(f"x_{name}_o{o}")) for o in operators]
+    if not single:
+        model.add_exactly_one(c.chosen for c in crew)
+    if any(m.operators for m in v.modes):
+        for c in crew:
+            # Choosing an operator chooses a mode timed for them.
+            allowed = [m.present for m in v.modes if not m.operators or c.operator in m.operators]
+            if any(isinstance(p, int) for p in allowed):
+                continue
+            if isinstance(c.chosen, int):
+                model.add_bool_or(allowed or [False])
+            else:
+                model.add_bool_or(allowed or [False]).only_enforce_if(c.chosen)
+    working = [m for m in v.modes if m.work > 0]
+    if not working:
+        v.crew = crew
+        return
+    v.span = model.new_int_var(0, horizon, f"span_{name}")
+    model.add(v.start + v.span == v.end)
+    idle = [m.present for m in v.modes if m.work == 0]
+    for c in crew:
+        busy = c.chosen
+        if idle:
+            # Zero-work modes hold nobody: busy = chosen and a mode with work chosen.
+            busy = model.new_bool_var(f"y_{name}_o{c.operator}")
+            if not isinstance(c.chosen, int):
+                model.add_implication(busy, c.chosen)
+            model.add(sum(m.present for m in working) >= 1).only_enforce_if(busy)
+            model.add(busy >= c.chosen + sum(m.present for m in working) - 1)
+            c.busy = busy
+        if isinstance(busy, int):
+            c.interval = model.new_interval_var(v.start, v.span, v.end, f"o_{name}_o{c.operator}")
+        else:
+            c.interval = model.new_optional_interval_var(
+                v.start, v.span, v.end, busy, f"o_{name}_o{c.operator}"
+            )
+    v.crew = crew
 
 
 def _mode_interval(
