@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from takt.app import api_queries, manufacturing
+from takt.app import api_queries, manufacturing, orders_queries
 from takt.web import render
 from tests.web.conftest import Site
 
@@ -121,6 +121,43 @@ def test_filters_narrow_the_list(site: Site) -> None:
     manufacturing.block_mo(table, "saw blade broken", site.takt.uows())
     assert _order_on_page(planner.get("/make?status=blocked").text) == [table]
     assert _order_on_page(planner.get("/make?status=nonsense").text) == [legs, table]
+
+
+def test_the_list_filters_by_workstation_and_by_material_status(site: Site) -> None:
+    """The legs are cut on the saw, the table is assembled on the bench."""
+    legs, table = site.orders["legs"], site.orders["table"]
+    planner = site.browser("planner")
+    page = planner.get("/make")
+    assert '<option value="SAW">SAW</option>' in page.text
+    assert _order_on_page(planner.get("/make?ws=SAW").text) == [legs]
+    assert _order_on_page(planner.get("/make/table?ws=ASSY").text) == [table]
+    assert _order_on_page(planner.get("/make?ws=SAW&q=table").text) == []
+    colours = {row.number: row.material_status for row in orders_queries.make_list(site.takt.uows)}
+    for colour in ("green", "amber", "red"):
+        shown = _order_on_page(planner.get(f"/make?material={colour}").text)
+        assert shown == [n for n in (legs, table) if colours[n] == colour]
+    assert _order_on_page(planner.get("/make?material=purple").text) == [legs, table]
+
+
+def test_the_travellers_of_the_selected_orders_print_together(site: Site) -> None:
+    legs, table = site.orders["legs"], site.orders["table"]
+    planner = site.browser("planner")
+    page = planner.get("/make")
+    assert f'<input type="checkbox" name="mo" value="{legs}" form="make-print"' in page.text
+    both = planner.get(f"/make/travellers?mo={legs}&mo={table}&mo={legs}")
+    assert both.status_code == 200
+    assert both.text.count('<article class="doc-page">') == 2
+    assert both.text.index(legs) < both.text.index(table)
+    pdf = planner.get(f"/make/travellers.pdf?mo={legs}&mo={table}")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
+    pages = pdf.content.count(b"/Type /Page") - pdf.content.count(b"/Type /Pages")
+    assert pages == 2
+    assert planner.get("/make/travellers").status_code == 422
+    # an operator prints only orders with a task of theirs (OP1 runs the saw, not assembly)
+    operator = site.browser("operator")
+    assert operator.get(f"/make/travellers?mo={legs}").status_code == 200
+    assert operator.get(f"/make/travellers?mo={legs}&mo={table}").status_code == 403
 
 
 def test_an_order_past_its_due_date_is_flagged_late(site: Site) -> None:

@@ -19,7 +19,7 @@ Choices where DOMAIN.md is silent:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -388,6 +388,8 @@ class MakeQuery:
     """Part of the order number, item, customer or sales line (any case)."""
     material: str = ""
     """One material status ("green", "amber", "red"), or any."""
+    workstation: str = ""
+    """MOs with a task still to do on this workstation, or all."""
     page: int = 1
     page_size: int = 100
 
@@ -412,11 +414,15 @@ def _entry_late(entry: MakeEntry, today: date) -> bool:
     return entry.due_date < today or (finish is not None and finish.date() > entry.due_date)
 
 
-def _keeps(query: MakeQuery, today: date, result: Allocation) -> Callable[[MakeEntry], bool]:
+def _keeps(
+    query: MakeQuery, today: date, result: Allocation, at: Collection[str] | None
+) -> Callable[[MakeEntry], bool]:
     needle = query.search.casefold()
 
     def keep(entry: MakeEntry) -> bool:
         if query.status and entry.status != query.status:
+            return False
+        if at is not None and entry.number not in at:
             return False
         if query.late_only and not _entry_late(entry, today):
             return False
@@ -444,7 +450,8 @@ def make_page(uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.tod
         if query.late_only or query.material:
             # Filters on the plan or on allocation: every open MO is looked at (light rows).
             entries = uow.manufacturing.make_entries()
-            keep = _keeps(query, day, result)
+            at = uow.manufacturing.open_at(query.workstation) if query.workstation else None
+            keep = _keeps(query, day, result, at)
             matching = [(i, e.number) for i, e in enumerate(entries, start=1) if keep(e)]
             shown, count, total = (
                 matching[start : start + query.page_size],
@@ -454,7 +461,7 @@ def make_page(uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.tod
         else:
             # The usual screen: the database pages and counts, whatever the size of the book.
             shown, count, total = uow.manufacturing.make_slice(
-                query.status, query.search, start, query.page_size
+                query.status, query.search, query.workstation, start, query.page_size
             )
         mos = {m.number: m for m in uow.manufacturing.many([n for _, n in shown])}
         customer_of = uow.sales.customers_of(
@@ -472,7 +479,8 @@ def make_order(
     with uows(read_only=True) as uow:
         entries = uow.manufacturing.make_entries()
         result = allocation(uow) if query.material else Allocation({}, {})
-    keep = _keeps(query, day, result)
+        at = uow.manufacturing.open_at(query.workstation) if query.workstation else None
+    keep = _keeps(query, day, result, at)
     return [e.number for e in entries], [e.number for e in entries if keep(e)]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
+    exists,
     func,
     insert,
     or_,
@@ -236,19 +237,42 @@ class SqlManufacturingRepository:
         )
         return [MakeEntry(*row) for row in self.session.execute(query)]
 
+    def _with_open_task_at(self, workstation: str) -> ColumnElement[bool]:
+        """An MO has a task not yet done on ``workstation``."""
+        return exists(
+            select(mo_tasks.c.id)
+            .join(workstations, workstations.c.id == mo_tasks.c.workstation_id)
+            .where(
+                mo_tasks.c.mo_id == manufacturing_orders.c.id,
+                workstations.c.code == workstation,
+                mo_tasks.c.status != TaskStatus.DONE.value,
+            )
+        )
+
+    def open_at(self, workstation: str) -> set[str]:
+        """Numbers of the open MOs with a task still to do on ``workstation``."""
+        mo = manufacturing_orders
+        return set(
+            self.session.execute(
+                select(mo.c.number).where(
+                    mo.c.status.in_(OPEN_STATUSES), self._with_open_task_at(workstation)
+                )
+            ).scalars()
+        )
+
     def make_slice(
-        self, status: str, search: str, offset: int, limit: int
+        self, status: str, search: str, workstation: str, offset: int, limit: int
     ) -> tuple[list[tuple[int, str]], int, int]:
-        """One page of the open MOs in rank order that have ``status`` (any open one when empty)
-        and ``search`` in their number, item, customer or sales line (any case): each shown MO's
-        (position among all open MOs, number), how many match, and how many are open. Three
-        light queries, whatever the number of orders."""
+        """One page of the open MOs in rank order that have ``status`` (any open one when empty),
+        ``search`` in their number, item, customer or sales line (any case) and a task to do on
+        ``workstation`` (when given): each shown MO's (position among all open MOs, number), how
+        many match, and how many are open. Three light queries, whatever the number of orders."""
         mo = manufacturing_orders
         open_mo = mo.c.status.in_(OPEN_STATUSES)
         total = int(
             self.session.execute(select(func.count()).select_from(mo).where(open_mo)).scalar_one()
         )
-        if not status and not search.strip():
+        if not status and not search.strip() and not workstation:
             # The whole list: its page straight off the (status, rank) index.
             numbers = self.session.execute(
                 select(mo.c.number)
@@ -269,6 +293,8 @@ class SqlManufacturingRepository:
         where: list[ColumnElement[bool]] = []
         if status:
             where.append(mo.c.status == status)
+        if workstation:
+            where.append(self._with_open_task_at(workstation))
         needle = search.strip()
         if needle:
             line = sales_orders.c.number + "/" + cast(sales_lines.c.line_no, String)

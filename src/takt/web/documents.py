@@ -19,15 +19,17 @@ orders and delivery notes are for the roles that see the Buy and Sell pages.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from takt.app import api_queries, documents
 from takt.app.ports import UnitOfWorkFactory
+from takt.domain.errors import DomainError
 from takt.web import pdf, qr
 from takt.web.auth import CurrentViewer, Refused, Viewer
 from takt.web.render import render, zone_of
@@ -77,8 +79,7 @@ def _pdf(body: bytes, name: str) -> Response:
     )
 
 
-@router.get("/make/{number}/traveller", name="mo_traveller")
-def traveller(request: Request, number: str, viewer: CurrentViewer) -> Response:
+def _traveller(request: Request, viewer: Viewer, number: str) -> dict[str, Any]:
     context = _context(request, viewer, number)
     url = tasks_url(request, context["mo"].number)
     context["tasks_url"] = url
@@ -86,7 +87,46 @@ def traveller(request: Request, number: str, viewer: CurrentViewer) -> Response:
         context["qr"] = Markup(qr.svg(url, "M", f"QR code: the tasks of {context['mo'].number}"))
     except qr.QRError:  # a very long site address: the address is printed as text below
         context["qr"] = None
-    return render(request, "doc_traveller.html", context)
+    return context
+
+
+@router.get("/make/{number}/traveller", name="mo_traveller")
+def traveller(request: Request, number: str, viewer: CurrentViewer) -> Response:
+    return render(request, "doc_traveller.html", _traveller(request, viewer, number))
+
+
+MAX_TRAVELLERS = 100
+"""Travellers printed at once (a Make page's worth)."""
+
+Numbers = Annotated[list[str], Query(alias="mo", max_length=MAX_TRAVELLERS)]
+
+
+def _chosen(numbers: list[str]) -> list[str]:
+    chosen = list(dict.fromkeys(n.strip()[:40] for n in numbers if n.strip()))
+    if not chosen:
+        raise DomainError("choose at least one order to print", field="mo")
+    return chosen
+
+
+@router.get("/make/travellers", name="mo_travellers")
+def travellers(request: Request, viewer: CurrentViewer, mo: Numbers) -> Response:
+    """The travellers of the chosen MOs (the Make list's bulk print), one printed page each."""
+    chosen = _chosen(mo)
+    context = {
+        "travellers": [_traveller(request, viewer, number) for number in chosen],
+        "query": urlencode([("mo", n) for n in chosen]),
+    }
+    return render(request, "doc_travellers.html", context)
+
+
+@router.get("/make/travellers.pdf", name="mo_travellers_pdf")
+async def travellers_pdf(request: Request, viewer: CurrentViewer, mo: Numbers) -> Response:
+    chosen = _chosen(mo)
+    uows = _uows(request)
+    docs = [await run_in_threadpool(_mo_doc, uows, viewer, n) for n in chosen]
+    pages = [(doc, tasks_url(request, doc.mo.number)) for doc in docs]
+    body = await run_in_threadpool(pdf.travellers, pages)
+    return _pdf(body, "travellers")
 
 
 @router.get("/make/{number}/traveller.pdf", name="mo_traveller_pdf")

@@ -12,7 +12,7 @@ its planned finish passes its due date (DOMAIN.md: the production deadline).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -33,26 +33,38 @@ from takt.web.trail import audited_uow
 
 router = APIRouter()
 STATUSES = tuple(s.value for s in MO_OPEN)
+MATERIALS = ("green", "amber", "red")
 
 
 @dataclass(frozen=True, slots=True)
 class MakeFilters:
-    """What the planner narrowed the list to: one open status, late only, a search text."""
+    """What the planner narrowed the list to: one open status, late only, a search text, one
+    workstation (MOs with an open task there), one material status."""
 
     status: str = ""
     late: bool = False
     q: str = ""
     page: int = 1
+    ws: str = ""
+    material: str = ""
 
     @classmethod
     def of(
-        cls, status: str | None, late: str | None, q: str | None, page: str | None = None
+        cls,
+        status: str | None,
+        late: str | None,
+        q: str | None,
+        page: str | None = None,
+        ws: str | None = None,
+        material: str | None = None,
     ) -> MakeFilters:
         return cls(
             status if status in STATUSES else "",
             (late or "").lower() in {"1", "true", "on", "yes"},
             (q or "").strip()[:100],
             int(page) if page and page.isdigit() and 0 < int(page) < 100_000 else 1,
+            (ws or "").strip()[:40],
+            material if material in MATERIALS else "",
         )
 
     @property
@@ -61,17 +73,19 @@ class MakeFilters:
             "status": self.status,
             "late": "1" if self.late else "",
             "q": self.q,
+            "ws": self.ws,
+            "material": self.material,
             "page": str(self.page) if self.page > 1 else "",
         }
         return urlencode({k: v for k, v in params.items() if v})
 
     def on_page(self, page: int) -> str:
         """The query of this filter on another page."""
-        return MakeFilters(self.status, self.late, self.q, page).query
+        return replace(self, page=page).query
 
     @property
     def active(self) -> bool:
-        return bool(self.status or self.late or self.q)
+        return bool(self.status or self.late or self.q or self.ws or self.material)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +129,8 @@ def _query(filters: MakeFilters) -> orders_queries.MakeQuery:
         status=filters.status,
         late_only=filters.late,
         search=filters.q,
+        workstation=filters.ws,
+        material=filters.material,
         page=filters.page,
         page_size=PAGE_SIZE,
     )
@@ -167,13 +183,23 @@ def make_page(
     late: FilterQuery = None,
     q: FilterQuery = None,
     page: FilterQuery = None,
+    ws: FilterQuery = None,
+    material: FilterQuery = None,
 ) -> Response:
-    filters = MakeFilters.of(status, late, q, page)
+    filters = MakeFilters.of(status, late, q, page, ws, material)
     view = make_view(_uows(request), filters)
+    stations = [w.code for w in api_queries.workstations(_uows(request))]
     return render(
         request,
         "make.html",
-        {"view": view, "filters": filters, "statuses": STATUSES, "zone": zone_of(view.zone)},
+        {
+            "view": view,
+            "filters": filters,
+            "statuses": STATUSES,
+            "stations": stations,
+            "materials": MATERIALS,
+            "zone": zone_of(view.zone),
+        },
     )
 
 
@@ -185,8 +211,10 @@ def make_table(
     late: FilterQuery = None,
     q: FilterQuery = None,
     page: FilterQuery = None,
+    ws: FilterQuery = None,
+    material: FilterQuery = None,
 ) -> Response:
-    return _table(request, MakeFilters.of(status, late, q, page))
+    return _table(request, MakeFilters.of(status, late, q, page, ws, material))
 
 
 FormText = Annotated[str | None, Form(max_length=100)]
@@ -202,10 +230,12 @@ async def make_move(
     late: FormText = None,
     q: FormText = None,
     page: FormText = None,
+    ws: FormText = None,
+    material: FormText = None,
 ) -> Response:
     """Moves ``number`` above (up) or below (down) its visible neighbour on the Make list."""
     viewer.require("rank")
-    filters = MakeFilters.of(status, late, q, page)
+    filters = MakeFilters.of(status, late, q, page, ws, material)
     moved = await run_in_threadpool(
         _move, _uows(request), viewer.username, number, direction, filters
     )
@@ -250,11 +280,13 @@ async def make_drop(
     late: FormText = None,
     q: FormText = None,
     page: FormText = None,
+    ws: FormText = None,
+    material: FormText = None,
 ) -> Response:
     """A row dropped between two others (drag and drop): ``number`` goes right after ``after``
     (the row now above it), or right before ``before`` when it went to the top of the page."""
     viewer.require("rank")
-    filters = MakeFilters.of(status, late, q, page)
+    filters = MakeFilters.of(status, late, q, page, ws, material)
     moved = await run_in_threadpool(
         _place, _uows(request), viewer.username, number, after.strip(), before.strip()
     )

@@ -41,6 +41,7 @@ class Sheet(FPDF):
     def __init__(self, title: str, number: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.doc_title, self.doc_number = title, number
+        self.next_number = ""
         self.set_margins(14, 14, 14)
         self.set_auto_page_break(auto=True, margin=16)
         self.set_title(f"{title} {number}")
@@ -61,7 +62,15 @@ class Sheet(FPDF):
             return text
         return text.encode("latin-1", "replace").decode("latin-1")
 
+    def start(self, number: str) -> None:
+        """A new page for document ``number`` (several documents in one file): the footer of
+        the page before still names its own document."""
+        self.next_number = number
+        self.add_page()
+
     def header(self) -> None:
+        if self.next_number:
+            self.doc_number, self.next_number = self.next_number, ""
         self.set_font(self.face, "B", 16)
         self.cell(
             0,
@@ -243,7 +252,20 @@ def _qr(sheet: Sheet, text: str, x: float, y: float, size: float) -> None:
 
 
 def traveller(doc: MoDocument, tasks_url: str) -> bytes:
-    sheet = Sheet("Traveller", doc.mo.number)
+    return travellers([(doc, tasks_url)])
+
+
+def travellers(pages: Sequence[tuple[MoDocument, str]]) -> bytes:
+    """Travellers of several MOs in one PDF, each starting on a page of its own."""
+    sheet = Sheet("Traveller", pages[0][0].mo.number)
+    for i, (doc, tasks_url) in enumerate(pages):
+        if i:
+            sheet.start(doc.mo.number)
+        _traveller_page(sheet, doc, tasks_url)
+    return bytes(sheet.output())
+
+
+def _traveller_page(sheet: Sheet, doc: MoDocument, tasks_url: str) -> None:
     top = sheet.get_y()
     size = 38.0
     _mo_head(sheet, doc, sheet.epw - size - 4)
@@ -269,7 +291,6 @@ def traveller(doc: MoDocument, tasks_url: str) -> bytes:
         ],
         right=(0, 3),
     )
-    return bytes(sheet.output())
 
 
 def pick_list(doc: MoDocument) -> bytes:
