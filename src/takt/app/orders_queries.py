@@ -471,6 +471,13 @@ def make_page(uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.tod
     return MakePage(rows, [i for i, _ in shown], count, total, query.page_size)
 
 
+def make_positions(uows: UnitOfWorkFactory, numbers: Sequence[str]) -> tuple[dict[str, int], int]:
+    """The place of each open MO of ``numbers`` on the Make list (1 = first; MOs that are not
+    open are left out), and how many MOs are open."""
+    with uows(read_only=True) as uow:
+        return uow.manufacturing.positions(numbers)
+
+
 def make_order(
     uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.today
 ) -> tuple[list[str], list[str]]:

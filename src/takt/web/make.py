@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, NoReturn
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -249,21 +249,34 @@ async def make_move(
 def _move(
     uows: UnitOfWorkFactory, user: str, number: str, direction: str, filters: MakeFilters
 ) -> bool:
-    everyone, visible = orders_queries.make_order(uows, _query(filters))
-    if number not in everyone:
-        mo = api_queries.manufacturing_order(uows, number)  # NotFound for an unknown number
-        raise DomainError(f"{number} is {mo.status.value}: only open orders are ranked")
-    if number not in visible:
-        return False
-    i = visible.index(number)
-    j = i - 1 if direction == "up" else i + 1
-    if not 0 <= j < len(visible):
-        return False
-    position = everyone.index(visible[j]) + 1
+    if not filters.active:
+        # The whole list: the neighbour is one place up or down (two light queries).
+        places, total = orders_queries.make_positions(uows, [number])
+        if number not in places:
+            _refuse_not_open(uows, number)
+        position = places[number] + (-1 if direction == "up" else 1)
+        if not 1 <= position <= total:
+            return False
+    else:
+        everyone, visible = orders_queries.make_order(uows, _query(filters))
+        if number not in everyone:
+            _refuse_not_open(uows, number)
+        if number not in visible:
+            return False
+        i = visible.index(number)
+        j = i - 1 if direction == "up" else i + 1
+        if not 0 <= j < len(visible):
+            return False
+        position = everyone.index(visible[j]) + 1
     ranked = {"position": position}
     uow = audited_uow(uows, user, "rank", "manufacturing_order", number, after=ranked)
     manufacturing.rank_mo(number, position, uow)
     return True
+
+
+def _refuse_not_open(uows: UnitOfWorkFactory, number: str) -> NoReturn:
+    mo = api_queries.manufacturing_order(uows, number)  # NotFound for an unknown number
+    raise DomainError(f"{number} is {mo.status.value}: only open orders are ranked")
 
 
 NumberText = Annotated[str, Form(max_length=40)]
@@ -299,21 +312,21 @@ async def make_drop(
 
 def _place(uows: UnitOfWorkFactory, user: str, number: str, after: str, before: str) -> bool:
     """Ranks ``number`` just after ``after`` (or just before ``before``) among all open MOs."""
-    everyone, _ = orders_queries.make_order(uows, orders_queries.MakeQuery())
-    if number not in everyone:
-        mo = api_queries.manufacturing_order(uows, number)  # NotFound for an unknown number
-        raise DomainError(f"{number} is {mo.status.value}: only open orders are ranked")
-    others = [n for n in everyone if n != number]
     neighbour = after or before
-    if not neighbour:
+    places, _ = orders_queries.make_positions(uows, [number, neighbour] if neighbour else [number])
+    if number not in places:
+        _refuse_not_open(uows, number)
+    if not neighbour or neighbour == number:
         return False
-    if neighbour not in others:
+    if neighbour not in places:
         raise DomainError(
             f"{neighbour} is no longer an open order: reload the page and drag again",
             field="position",
         )
-    position = others.index(neighbour) + (2 if after else 1)
-    if position == everyone.index(number) + 1:
+    # The neighbour's place among the others (the list without the dragged order).
+    among_others = places[neighbour] - (1 if places[neighbour] > places[number] else 0)
+    position = among_others + (1 if after else 0)
+    if position == places[number]:
         return False
     ranked = {"position": position}
     uow = audited_uow(uows, user, "rank", "manufacturing_order", number, after=ranked)
