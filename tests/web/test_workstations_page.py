@@ -67,24 +67,25 @@ def test_viewers_and_operators_read_without_rates_or_forms(site: Site, role: str
 
 def test_a_planner_changes_the_rate_and_units_with_one_audit_entry(site: Site) -> None:
     planner = site.browser("planner")
-    saved = planner.post("/workstations/SAW", {"cost_per_hour": "36", "parallel_units": "2"})
+    saved = planner.post("/workstations/SAW", {"cost_per_hour": "35.5", "parallel_units": "2"})
     assert saved.status_code == 303
     assert saved.headers["location"] == "/workstations?saved=SAW#ws-SAW"
     html = planner.get(saved.headers["location"]).text
     assert "✓ Workstation SAW saved." in html
     row = _row(html, "SAW")
-    assert '<td class="num">36.00</td>' in row
+    assert '<td class="num">35.50</td>' in row
     assert '<td class="num">2</td>' in row
     stored = api_queries.workstation(site.takt.uows, "SAW")
-    assert (stored.cost_per_hour, stored.parallel_units) == (D(36), 2)
+    assert (stored.cost_per_hour, stored.parallel_units) == (D("35.5"), 2)
     [entry] = api_queries.audit_entries(site.takt.uows, "workstation", "SAW")
     assert (entry.user, entry.action) == ("planner", "update")
     assert entry.before["cost_per_hour"] == "30"
-    assert entry.after["cost_per_hour"] == "36"
+    assert entry.after["cost_per_hour"] == "35.5"
     assert entry.after["parallel_units"] == 2
-    # the item's labour cost follows the new rate: 27 min at 36/h
+    # the item's labour cost follows the new rate: 27 min at 35.50/h is 15.975, shown rounded on
+    # the exact amount (a float would show 15.97)
     leg = planner.get("/items/LEG?quantity=4").text
-    assert "16.20" in leg.split('id="op-10"')[1].split("</tr>")[0]
+    assert "15.98" in leg.split('id="op-10"')[1].split("</tr>")[0]
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ Jinja2 escapes every value (autoescape on for .html), so a name such as ``<scrip
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +37,15 @@ def quantity(value: Decimal | int | None) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{value.normalize():f}" if value else "0"
+
+
+def money(value: Decimal | int | None, places: int = 2) -> str:
+    """An amount to ``places`` decimals, rounded half-even on the exact value (never through a
+    float, which would show 15.975 as 15.97)."""
+    if value is None:
+        return ""
+    exact = Decimal(value)
+    return f"{exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN):f}"
 
 
 def minutes(value: Decimal | int | None) -> str:
@@ -81,7 +90,7 @@ def build_templates() -> Jinja2Templates:
     env.autoescape = True  # every template, whatever its extension
     env.trim_blocks = True
     env.lstrip_blocks = True
-    env.filters.update(quantity=quantity, minutes=minutes, day=day, when=when)
+    env.filters.update(quantity=quantity, money=money, minutes=minutes, day=day, when=when)
     env.globals.update(
         material=material,
         vendor={name: (STATIC / "vendor" / name).is_file() for name in VENDOR_FILES},
