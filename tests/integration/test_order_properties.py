@@ -387,3 +387,13 @@ def test_the_allocation_kept_between_reads_is_the_allocation_worked_out_afresh(
             kept_equals_fresh(takt)
     finally:
         takt.close()
+
+
+def test_a_new_safety_stock_shows_in_the_kept_figures(plant: Takt) -> None:
+    with plant.uows(read_only=True) as uow:
+        before = allocation(uow).figures["OAK"]
+    catalog.update_item("OAK", {"safety_stock": D("12")}, plant.uows())
+    with plant.uows(read_only=True) as uow:
+        after = allocation(uow).figures["OAK"]
+    assert (before.safety_stock, after.safety_stock) == (ZERO, D("12"))
+    assert after.missing == before.missing + D("12")

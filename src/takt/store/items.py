@@ -17,7 +17,8 @@ from takt.domain.items import Item, ItemKind
 from takt.domain.units import PurchaseUnit
 from takt.domain.valuation import Valuation
 from takt.store.lookups import Lookups
-from takt.store.tables import items, suppliers
+from takt.store.marks import SqlAllocationMarks
+from takt.store.tables import allocation_marks, items, suppliers
 
 _template = aliased(items, name="template")
 
@@ -127,9 +128,12 @@ def item_from_row(row: Row[Any]) -> Item:
 
 
 class SqlItemRepository:
-    def __init__(self, session: Session, lookups: Lookups) -> None:
+    def __init__(
+        self, session: Session, lookups: Lookups, marks: SqlAllocationMarks | None = None
+    ) -> None:
         self.session = session
         self.lookups = lookups
+        self.marks = marks
 
     def find(self, sku: str) -> Item | None:
         row = self.session.execute(item_select().where(items.c.sku == sku)).first()
@@ -180,6 +184,8 @@ class SqlItemRepository:
         self.session.execute(
             update(items).where(items.c.id == item_id).values(**self._values(item))
         )
+        if self.marks is not None:
+            self.marks.touch_ids([item_id])  # the safety stock bears on the item's figures
 
     def usages(self, sku: str) -> builtins.list[str]:
         """What refers to item ``sku`` (locked until the end of the transaction)."""
@@ -191,6 +197,8 @@ class SqlItemRepository:
         """Deletes the item with its own BOM and routing; see ``usages`` first."""
         item_id = self.lookups.id_of(items, sku, "SKU", "sku")
         self.session.execute(delete(items).where(items.c.id == item_id))
+        # Its change mark goes too: a later item given the same id starts afresh.
+        self.session.execute(delete(allocation_marks).where(allocation_marks.c.item_id == item_id))
 
     def set_last_purchase_price(self, sku: str, price: Decimal) -> None:
         item_id = self.lookups.id_of(items, sku, "SKU", "sku")

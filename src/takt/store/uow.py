@@ -70,7 +70,7 @@ class SqlUnitOfWork:
         lookups = Lookups(session)
         self.session = session
         self.marks = marks = SqlAllocationMarks(session, lookups)
-        self.items = SqlItemRepository(session, lookups)
+        self.items = SqlItemRepository(session, lookups, marks)
         self.recipes = SqlRecipeRepository(session, lookups)
         self.resources = SqlResourceRepository(session, lookups)
         self.locations = SqlLocationRepository(session, lookups)
