@@ -266,7 +266,7 @@ class SqlManufacturingRepository:
             number: int(position)
             for number, position in self.session.execute(
                 select(ranked.c.number, ranked.c.position).where(ranked.c.number.in_(list(numbers)))
-            ).tuples()
+            )
         }
         total = self.session.execute(select(func.count()).select_from(mo).where(open_mo))
         return found, int(total.scalar_one())

@@ -58,7 +58,7 @@ class SqlSalesRepository:
             .join(customers, customers.c.id == sales_orders.c.customer_id)
             .where(sales_orders.c.number.in_(list(numbers)))
         )
-        return {str(number): str(code) for number, code in rows.tuples()}
+        return {str(number): str(code) for number, code in rows}
 
     def orders(self, statuses: Sequence[str] | None = None) -> list[SalesOrder]:
         """Orders (all, or in ``statuses``) by delivery date, in two queries."""
