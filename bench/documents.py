@@ -333,6 +333,9 @@ def run_database(
                 f"{name} ship (one line)",
                 lambda: ship(Ship(profile_so, 1, Decimal(1), LOCATION), takt.uows()),
             )
+            whole_po, whole_so = docs.po(), docs.so()
+            profile(f"{name} receive_order (whole PO)", lambda: receive_whole_po(takt, whole_po))
+            profile(f"{name} ship_order (whole SO)", lambda: ship_whole_so(takt, whole_so))
     finally:
         takt.close()
 

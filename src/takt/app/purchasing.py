@@ -101,8 +101,7 @@ def receive_order(cmd: ReceiveOrder, uow: UnitOfWork, clock: Clock = utc_now) ->
             prices[line.sku] = line.stock_unit_cost
         lines = ", ".join(str(p.line_no) for p in cmd.lines)
         posted = post_moves(uow, moves, order.number, cmd.user, f"lines {lines}", clock)
-        for sku, price in prices.items():
-            uow.items.set_last_purchase_price(sku, price)
+        uow.items.set_last_purchase_prices(prices)
         uow.purchasing.save(order)
         uow.commit()
         return posted

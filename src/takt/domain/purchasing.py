@@ -151,9 +151,10 @@ class PurchaseOrder:
                 field="quantity",
             )
         line.received += quantity
+        # Looked at from the last line: a delivery taken in line order decides at once.
         self.status = (
             PurchaseStatus.RECEIVED
-            if all(ln.remaining == 0 for ln in self.lines)
+            if line.remaining == 0 and all(ln.remaining == 0 for ln in reversed(self.lines))
             else PurchaseStatus.PARTLY_RECEIVED
         )
         return line.to_stock(quantity)

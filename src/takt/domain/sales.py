@@ -152,9 +152,10 @@ class SalesOrder:
         line = self.line(line_no)
         line.shipped += quantity
         line.cost_shipped = round_cost(line.cost_shipped + cost)
+        # Looked at from the last line: a delivery taken in line order decides at once.
         self.status = (
             SalesStatus.DELIVERED
-            if all(ln.remaining == 0 for ln in self.lines)
+            if line.remaining == 0 and all(ln.remaining == 0 for ln in reversed(self.lines))
             else SalesStatus.PARTLY_DELIVERED
         )
 

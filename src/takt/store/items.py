@@ -4,12 +4,12 @@ refers to a master-data record (shared by the repositories that delete master da
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Row, Select, Table, delete, exists, insert, select, update
+from sqlalchemy import Column, Row, Select, Table, bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from takt.domain.errors import Conflict, NotFound
@@ -201,9 +201,14 @@ class SqlItemRepository:
         self.session.execute(delete(allocation_marks).where(allocation_marks.c.item_id == item_id))
 
     def set_last_purchase_price(self, sku: str, price: Decimal) -> None:
-        item_id = self.lookups.id_of(items, sku, "SKU", "sku")
+        self.set_last_purchase_prices({sku: price})
+
+    def set_last_purchase_prices(self, prices: Mapping[str, Decimal]) -> None:
+        """The price last paid per stock unit of each item in ``prices``, in one statement."""
+        ids = self.lookups.ids_of(items, list(prices), "SKU", "sku")
         self.session.execute(
-            update(items).where(items.c.id == item_id).values(last_purchase_price=price)
+            update(items).where(items.c.id == bindparam("i_id")),
+            [{"i_id": ids[sku], "last_purchase_price": price} for sku, price in prices.items()],
         )
 
     def _values(self, item: Item) -> dict[str, Any]:

@@ -31,10 +31,12 @@ from takt.planning.scheduling.plan import Assignment, Plan
 from takt.planning.scheduling.problem import Problem
 
 
-def supported(problem: Problem) -> bool:
+def supported(problem: Problem, flexible: bool = False) -> bool:
     """Whether :func:`tabu_search` models ``problem`` exactly (a job shop with release dates).
 
     Operators are a second resource it does not know: any operation needing one rules it out.
+    With ``flexible``, operations may have several modes (a flexible job shop: the sequence
+    graph then follows the plan's choice of machine, see :mod:`.cpsat.flexwindow`).
     """
     if problem.operators:
         return False
@@ -42,7 +44,12 @@ def supported(problem: Problem) -> bool:
         return False
     return all(
         not job.after
-        and all(len(op.modes) == 1 and op.pin is None and op.skill is None for op in job.operations)
+        and all(
+            (len(op.modes) == 1 or (flexible and len(op.modes) > 1))
+            and op.pin is None
+            and op.skill is None
+            for op in job.operations
+        )
         for job in problem.jobs
     )
 
@@ -57,7 +64,11 @@ class TabuStats:
 
 
 class SequenceGraph:
-    """The disjunctive graph: fixed job arcs, machine arcs from the current sequences."""
+    """The disjunctive graph: fixed job arcs, machine arcs from the current sequences.
+
+    Each operation runs on the machine the plan gives it (in a flexible job shop, ``options``
+    lists every (machine, duration) it may take; ``mach`` and ``dur`` hold the current one).
+    """
 
     def __init__(self, problem: Problem, plan: Plan) -> None:
         self.problem = problem
@@ -68,6 +79,7 @@ class SequenceGraph:
         self.jprev: list[int] = []
         self.jnext: list[int] = []
         self.where: list[tuple[int, int]] = []
+        self.options: list[list[tuple[int, int]]] = []
         for j, job in enumerate(problem.jobs):
             row: list[int] = []
             for k, op in enumerate(job.operations):
@@ -76,6 +88,9 @@ class SequenceGraph:
                 mode = op.modes[0]
                 self.dur.append(op.work(mode))
                 self.mach.append(problem.resource_index(mode.resource))
+                self.options.append(
+                    [(problem.resource_index(m.resource), op.work(m)) for m in op.modes]
+                )
                 self.rel.append(job.release if k == 0 else 0)
                 self.jprev.append(row[-2] if k > 0 else -1)
                 self.jnext.append(-1)
@@ -89,6 +104,9 @@ class SequenceGraph:
         per_machine: list[list[tuple[int, int, int]]] = [[] for _ in problem.resources]
         for a in plan.all():
             o = ids[a.job][a.op]
+            if a.resource != self.mach[o]:  # another mode of a flexible operation
+                self.mach[o] = a.resource
+                self.dur[o] = min(d for m, d in self.options[o] if m == a.resource)
             per_machine[self.mach[o]].append((a.start, a.end, o))
         self.mprev = [-1] * n
         self.mnext = [-1] * n

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from takt.planning.scheduling.cpsat.flexwindow import flex_window_lns
 from takt.planning.scheduling.cpsat.window import window_lns
 from takt.planning.scheduling.plan import Plan
 from takt.planning.scheduling.problem import Problem
@@ -64,3 +65,40 @@ def improve_makespan(
     if makespan < plan.makespan:
         plan = graph.plan()
     return HybridResult(plan, bound, stats.iterations, lns.steps)
+
+
+def flexible_lower_bound(problem: Problem) -> int:
+    """Longest job on its shortest modes, or the shortest total work spread over every machine.
+
+    For a flexible job shop (several modes per operation); no plan ends earlier.
+    """
+    total = 0
+    longest = 0
+    for job in problem.jobs:
+        length = job.release
+        for op in job.operations:
+            work = min(op.work(mode) for mode in op.modes)
+            total += work
+            length += work
+        longest = max(longest, length)
+    machines = max(1, len(problem.resources))
+    return max(longest, -(-total // machines))
+
+
+def improve_flexible(
+    problem: Problem,
+    start: Plan,
+    deadline: float,
+    workers: int,
+    seed: int,
+    patience: int | None = None,
+) -> HybridResult:
+    """Flexible job shop: time-window LNS with machine choice (:mod:`.flexwindow`) to ``deadline``."""
+    bound = flexible_lower_bound(problem)
+    graph = SequenceGraph(problem, start)
+    makespan = graph.evaluate()
+    if makespan < 0 or makespan <= bound:
+        return HybridResult(start, bound, 0, 0)
+    makespan, lns = flex_window_lns(graph, makespan, deadline, workers, seed, patience=patience)
+    plan = graph.plan() if makespan < start.makespan else start
+    return HybridResult(plan, bound, 0, lns.steps)

@@ -33,10 +33,11 @@ import itertools
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from takt.planning.scheduling.cpsat.hybrid import improve_makespan
+from takt.planning.scheduling.cpsat.hybrid import improve_flexible, improve_makespan
 from takt.planning.scheduling.cpsat.lns import improve
 from takt.planning.scheduling.cpsat.model import Built, add_hint, build, extract, make_solver
 from takt.planning.scheduling.cpsat.objective import primary_bound
@@ -130,6 +131,17 @@ def optimise(
     clash = _pin_clash(problem)
     if clash:
         return _infeasible(problem, objective, began, clash)
+    if (
+        objective is Objective.MAKESPAN
+        and warm_start is not None
+        and lns is not False
+        and lns_mode in ("auto", "hybrid")
+        and not supported(problem)
+        and supported(problem, flexible=True)
+    ):
+        return _flexible(
+            problem, warm_start, lower, began, time_limit, workers, seed, reason, warm_value
+        )
     use_lns = lns if lns is not None else problem.operation_count > 400
     if (
         use_lns
@@ -254,6 +266,86 @@ def _hybrid(
         reason,
         warm_value,
         found.lns_steps,
+    )
+
+
+def _full_solve(
+    problem: Problem, lower: list[list[int]], plan: Plan, seconds: float, workers: int, seed: int
+) -> tuple[Plan, int]:
+    """The full model hinted with ``plan`` (ends capped by its makespan): (best plan, bound).
+
+    Redundant cuts: the makespan is at least the work each machine is given.
+    """
+    horizon = min(problem.horizon, plan.makespan)
+    built = build(problem, Objective.MAKESPAN, lower, horizon)
+    load: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+    for row in built.variables.ops:
+        for op in row:
+            for mode in op.modes:
+                if mode.work > 0:
+                    load[mode.resource].append((mode.work, mode.present))
+    for items in load.values():
+        built.model.add(built.objective.makespan >= sum(w * p for w, p in items))
+    add_hint(built, plan)
+    solver = make_solver(seconds, workers, seed)
+    status = solver.solve(built.model)
+    bound = 0
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = extract(problem, built, solver)
+        if found.makespan <= plan.makespan:
+            plan = found
+        bound = primary_bound(solver.best_objective_bound, built.objective, horizon) or 0
+    return plan, bound
+
+
+def _flexible(
+    problem: Problem,
+    warm_start: Plan,
+    lower: list[list[int]],
+    began: float,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    reason: str,
+    warm_value: int | None,
+    full_share: float = 0.15,
+    patience: int = 50,
+) -> SolveResult:
+    """Plain flexible job shop, makespan: full solves and flexible window LNS in turn.
+
+    Each round solves the full model, hinted with the best plan, for ``full_share`` of the time
+    limit (an optimal answer ends the run), then runs :func:`.hybrid.improve_flexible` until
+    ``patience`` steps in a row bring nothing better; the two searches get each other out of
+    their local optima.
+    """
+    deadline = began + time_limit
+    plan = warm_start
+    bound = 0
+    steps = 0
+    round_ = 0
+    while deadline - time.monotonic() > 0.1 and plan.makespan > bound:
+        left = deadline - time.monotonic()
+        plan, found_bound = _full_solve(
+            problem, lower, plan, min(left, time_limit * full_share), workers, seed + round_
+        )
+        bound = max(bound, found_bound)
+        if deadline - time.monotonic() < 0.1 or plan.makespan <= bound:
+            break
+        found = improve_flexible(problem, plan, deadline, workers, seed + round_, patience)
+        plan, steps = found.plan, steps + found.lns_steps
+        bound = max(bound, found.lower_bound)
+        round_ += 1
+    value = plan.makespan
+    return SolveResult(
+        SolveStatus.OPTIMAL if value <= bound else SolveStatus.FEASIBLE,
+        Objective.MAKESPAN,
+        plan,
+        value,
+        bound,
+        time.monotonic() - began,
+        reason,
+        warm_value,
+        steps,
     )
 
 
