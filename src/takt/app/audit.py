@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self, cast
+from typing import Any, Self
 
 from takt.app.ports import NumberRepository, UnitOfWork, UnitOfWorkFactory
 from takt.app.stock import Clock, utc_now
@@ -183,19 +182,6 @@ PENDING = 0
 """The status stored for a claimed key whose request has not answered yet."""
 
 
-class IdempotencyKeys(Protocol):
-    """What claiming keys needs from the audit repository (beyond ``ports.AuditRepository``)."""
-
-    def idempotent_response(self, user: str, key: str) -> tuple[str, str, int, str] | None: ...
-    def claim_key(self, user: str, key: str, method: str, path: str, at: datetime) -> bool: ...
-    def finish_key(self, user: str, key: str, status: int, body: str) -> None: ...
-    def release_key(self, user: str, key: str) -> None: ...
-
-
-def _keys(uow: UnitOfWork) -> IdempotencyKeys:
-    return cast(IdempotencyKeys, uow.audit)
-
-
 @dataclass(frozen=True, slots=True)
 class StoredRequest:
     """The request that holds a key: its method and path, and its answer once it has one."""
@@ -217,7 +203,7 @@ def claim_key(
     the request that holds it: still pending, or with its answer to replay."""
     for _ in range(3):
         with uows() as uow:
-            keys = _keys(uow)
+            keys = uow.audit
             if keys.claim_key(user, key, method, path, clock()):
                 uow.commit()
                 return None
@@ -231,12 +217,12 @@ def claim_key(
 def finish_key(uows: UnitOfWorkFactory, user: str, key: str, status: int, body: str) -> None:
     """Stores the answer of the request that claimed ``key``, for its retries."""
     with uows() as uow:
-        _keys(uow).finish_key(user, key, status, body)
+        uow.audit.finish_key(user, key, status, body)
         uow.commit()
 
 
 def release_key(uows: UnitOfWorkFactory, user: str, key: str) -> None:
     """Frees ``key`` after its request failed, so that a corrected retry runs."""
     with uows() as uow:
-        _keys(uow).release_key(user, key)
+        uow.audit.release_key(user, key)
         uow.commit()

@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar
 
 from takt.app.ports import (
-    ItemRepository,
-    LocationRepository,
-    PartnerRepository,
-    ResourceRepository,
     UnitOfWork,
 )
 from takt.domain.bom import Bom, BomBook
@@ -29,59 +25,6 @@ R = TypeVar("R")
 class InUse(Conflict):
     """A record that others refer to (stock, orders, BOM lines, routings...) is not deleted:
     the history that refers to it must stay readable."""
-
-
-# What editing needs from storage beyond ``takt.app.ports`` (their place, once ports allow).
-
-
-class EditableItems(ItemRepository, Protocol):
-    def usages(self, sku: str) -> list[str]: ...
-    def delete(self, sku: str) -> None: ...
-
-
-class EditableResources(ResourceRepository, Protocol):
-    def workstation(self, code: str, *, lock: bool = False) -> Workstation: ...
-    def update_workstation(self, workstation: Workstation) -> None: ...
-    def workstation_usages(self, code: str) -> list[str]: ...
-    def delete_workstation(self, code: str) -> None: ...
-    def operator(self, code: str, *, lock: bool = False) -> Operator: ...
-    def update_operator(self, operator: Operator) -> None: ...
-    def operator_usages(self, code: str) -> list[str]: ...
-    def delete_operator(self, code: str) -> None: ...
-
-
-class EditableLocations(LocationRepository, Protocol):
-    def get(self, code: str, *, lock: bool = False) -> Location: ...
-    def update(self, location: Location) -> None: ...
-    def usages(self, code: str) -> list[str]: ...
-    def delete(self, code: str) -> None: ...
-    def supplier(self, code: str, *, lock: bool = False) -> Supplier: ...
-    def update_supplier(self, supplier: Supplier) -> None: ...
-    def supplier_usages(self, code: str) -> list[str]: ...
-    def delete_supplier(self, code: str) -> None: ...
-
-
-class EditablePartners(PartnerRepository, Protocol):
-    def customer(self, code: str, *, lock: bool = False) -> Customer: ...
-    def update_customer(self, customer: Customer) -> None: ...
-    def customer_usages(self, code: str) -> list[str]: ...
-    def delete_customer(self, code: str) -> None: ...
-
-
-class EditingUnitOfWork(UnitOfWork, Protocol):
-    @property
-    def items(self) -> EditableItems: ...
-    @property
-    def resources(self) -> EditableResources: ...
-    @property
-    def locations(self) -> EditableLocations: ...
-    @property
-    def partners(self) -> EditablePartners: ...
-
-
-def editing(uow: UnitOfWork) -> EditingUnitOfWork:
-    """``uow`` with the repositories' editing operations (the SQL store has them all)."""
-    return cast(EditingUnitOfWork, uow)
 
 
 ITEM_FIELDS = frozenset(
@@ -130,23 +73,23 @@ def _found(read: Callable[[], R]) -> R:
 
 def locked_workstation(uow: UnitOfWork, code: str) -> Workstation:
     """Workstation ``code``, its row locked to the end of the transaction; ``NotFound``."""
-    return _found(lambda: editing(uow).resources.workstation(code, lock=True))
+    return _found(lambda: uow.resources.workstation(code, lock=True))
 
 
 def locked_operator(uow: UnitOfWork, code: str) -> Operator:
-    return _found(lambda: editing(uow).resources.operator(code, lock=True))
+    return _found(lambda: uow.resources.operator(code, lock=True))
 
 
 def locked_location(uow: UnitOfWork, code: str) -> Location:
-    return _found(lambda: editing(uow).locations.get(code, lock=True))
+    return _found(lambda: uow.locations.get(code, lock=True))
 
 
 def locked_customer(uow: UnitOfWork, code: str) -> Customer:
-    return _found(lambda: editing(uow).partners.customer(code, lock=True))
+    return _found(lambda: uow.partners.customer(code, lock=True))
 
 
 def locked_supplier(uow: UnitOfWork, code: str) -> Supplier:
-    return _found(lambda: editing(uow).locations.supplier(code, lock=True))
+    return _found(lambda: uow.locations.supplier(code, lock=True))
 
 
 def _refuse_if_used(what: str, used: list[str], field: str) -> None:
@@ -196,7 +139,7 @@ def update_item(sku: str, changes: Mapping[str, Any], uow: UnitOfWork) -> Item:
         new = _changed(old, changes, ITEM_FIELDS)
         if new == old:
             return old
-        used = editing(uow).items.usages(sku)
+        used = uow.items.usages(sku)
         has_recipe = uow.recipes.bom(sku) is not None or uow.recipes.routing(sku) is not None
         on_hand = uow.stock.on_hand([sku])[sku]
         check_change(old, new, referenced=bool(used), on_hand=on_hand, has_recipe=has_recipe)
@@ -217,7 +160,7 @@ def delete_item(sku: str, uow: UnitOfWork) -> Item:
     orders, other BOMs or variants refer to it."""
     with uow:
         item = uow.stock.lock_items([sku])[sku]
-        items = editing(uow).items
+        items = uow.items
         _refuse_if_used(f"item {sku}", items.usages(sku), "sku")
         items.delete(sku)
         uow.commit()
@@ -259,7 +202,7 @@ def add_workstation(workstation: Workstation, uow: UnitOfWork) -> Workstation:
 def update_workstation(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> Workstation:
     """Changes name, rate, parallel units or (the whole) calendar of workstation ``code``."""
     with uow:
-        resources = editing(uow).resources
+        resources = uow.resources
         old = locked_workstation(uow, code)
         new = _changed(old, changes, WORKSTATION_FIELDS)
         if new != old:
@@ -272,7 +215,7 @@ def delete_workstation(code: str, uow: UnitOfWork) -> Workstation:
     """Deletes workstation ``code`` with its calendar (operators no longer run it); ``InUse``
     while a routing or an MO's task refers to it."""
     with uow:
-        resources = editing(uow).resources
+        resources = uow.resources
         old = locked_workstation(uow, code)
         _refuse_if_used(f"workstation {code}", resources.workstation_usages(code), "code")
         resources.delete_workstation(code)
@@ -290,7 +233,7 @@ def add_operator(operator: Operator, uow: UnitOfWork) -> Operator:
 def update_operator(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> Operator:
     """Changes the name or (all of) the workstations operator ``code`` runs; each must exist."""
     with uow:
-        resources = editing(uow).resources
+        resources = uow.resources
         old = locked_operator(uow, code)
         new = _changed(old, changes, OPERATOR_FIELDS)
         if new != old:
@@ -302,7 +245,7 @@ def update_operator(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> O
 def delete_operator(code: str, uow: UnitOfWork) -> Operator:
     """Deletes operator ``code``; ``InUse`` while a task or a user account refers to them."""
     with uow:
-        resources = editing(uow).resources
+        resources = uow.resources
         old = locked_operator(uow, code)
         _refuse_if_used(f"operator {code}", resources.operator_usages(code), "code")
         resources.delete_operator(code)
@@ -319,7 +262,7 @@ def add_location(location: Location, uow: UnitOfWork) -> Location:
 
 def update_location(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> Location:
     with uow:
-        locations = editing(uow).locations
+        locations = uow.locations
         old = locked_location(uow, code)
         new = _changed(old, changes, LOCATION_FIELDS)
         if new != old:
@@ -331,7 +274,7 @@ def update_location(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> L
 def delete_location(code: str, uow: UnitOfWork) -> Location:
     """Deletes location ``code``; ``InUse`` while stock, ledger entries or orders refer to it."""
     with uow:
-        locations = editing(uow).locations
+        locations = uow.locations
         old = locked_location(uow, code)
         _refuse_if_used(f"location {code}", locations.usages(code), "code")
         locations.delete(code)
@@ -341,7 +284,7 @@ def delete_location(code: str, uow: UnitOfWork) -> Location:
 
 def update_customer(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> Customer:
     with uow:
-        partners = editing(uow).partners
+        partners = uow.partners
         old = locked_customer(uow, code)
         new = _changed(old, changes, CUSTOMER_FIELDS)
         if new != old:
@@ -353,7 +296,7 @@ def update_customer(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> C
 def delete_customer(code: str, uow: UnitOfWork) -> Customer:
     """Deletes customer ``code``; ``InUse`` while a sales order refers to them."""
     with uow:
-        partners = editing(uow).partners
+        partners = uow.partners
         old = locked_customer(uow, code)
         _refuse_if_used(f"customer {code}", partners.customer_usages(code), "code")
         partners.delete_customer(code)
@@ -363,7 +306,7 @@ def delete_customer(code: str, uow: UnitOfWork) -> Customer:
 
 def update_supplier(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> Supplier:
     with uow:
-        locations = editing(uow).locations
+        locations = uow.locations
         old = locked_supplier(uow, code)
         new = _changed(old, changes, SUPPLIER_FIELDS)
         if new != old:
@@ -375,7 +318,7 @@ def update_supplier(code: str, changes: Mapping[str, Any], uow: UnitOfWork) -> S
 def delete_supplier(code: str, uow: UnitOfWork) -> Supplier:
     """Deletes supplier ``code``; ``InUse`` while an item or a purchase order refers to it."""
     with uow:
-        locations = editing(uow).locations
+        locations = uow.locations
         old = locked_supplier(uow, code)
         _refuse_if_used(f"supplier {code}", locations.supplier_usages(code), "code")
         locations.delete_supplier(code)
