@@ -12,7 +12,8 @@ every freed operation chooses one of its eligible machines and a start:
   operation on machine ``m`` adds ``end + tail`` of its job successor and of the first later
   operation on ``m`` to the makespan; paths avoiding the window give a constant.
 
-The sub-model's makespan is thus exact for the sequences it describes. Its solution is written
+The sub-model's makespan is thus exact for the sequences it describes; redundant cuts bound it by
+each machine's freed work between its earlier and later operations. Its solution is written
 back into the machine sequences, re-timed exactly, and kept when the makespan is no worse
 (equal plans are accepted, to walk plateaus). The window's size, in operations, grows after a
 step solved to optimality and shrinks after one that timed out.
@@ -194,6 +195,18 @@ def _solve(
     for intervals in per_machine.values():
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
+    # Redundant cuts: on each machine the freed work runs between the last earlier operation's
+    # end and the first later operation (then its tail).
+    loads: dict[int, list[tuple[int, Any]]] = {}
+    for o in free:
+        for m, lit in chosen[o]:
+            d = min(dd for mm, dd in graph.options[o] if mm == m)
+            if d > 0:
+                loads.setdefault(m, []).append((d, lit))
+    for m, items in loads.items():
+        a = after.get(m, -1)
+        tail = dur[a] + q[a] if a >= 0 else 0
+        model.add(makespan >= before_end.get(m, 0) + tail + sum(d * x for d, x in items))
     model.minimize(makespan)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, limit)
