@@ -131,6 +131,20 @@ def rank_mo(number: str, position: int, uow: UnitOfWork) -> list[str]:
         return order
 
 
+def move_mo(number: str, position: int, uow: UnitOfWork) -> bool:
+    """Moves an open MO to ``position`` (1 = first) on the Make list without reading the list
+    (what a screen does on every drag); False when it was there already."""
+    with uow:
+        mo = uow.manufacturing.get(number, lock=True)
+        mo.set_rank(position)  # refuses a done or cancelled order
+        moved = uow.manufacturing.move(number, position)
+        if moved is None:  # ranks repeat around it: renumber the list
+            before = [n for n, _ in uow.manufacturing.open_ranks()]
+            moved = _move(uow, number, position) != before
+        uow.commit()
+        return moved
+
+
 def _move(uow: UnitOfWork, number: str, position: int) -> list[str]:
     """Puts ``number`` at ``position`` among the open MOs; renumbers only the ranks that change."""
     if position < 1:

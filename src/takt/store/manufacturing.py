@@ -735,6 +735,57 @@ class SqlManufacturingRepository:
         )
         self._touch_ingredients_of(reordered)
 
+    def move(self, number: str, position: int) -> bool | None:
+        """Moves open MO ``number`` to ``position`` (1 = first) in SQL alone: the ranks between
+        its place and the new one shift by one, it takes the rank of the order it displaces.
+        False when it is there already; None (nothing done) when ranks repeat in that span,
+        where only renumbering the list can place it exactly."""
+        mo = manufacturing_orders
+        open_mo = mo.c.status.in_(OPEN_STATUSES)
+        total = int(
+            self.session.execute(select(func.count()).select_from(mo).where(open_mo)).scalar_one()
+        )
+        target = min(max(position, 1), total)
+        ranked = (
+            select(
+                mo.c.number,
+                mo.c.rank,
+                func.row_number().over(order_by=(mo.c.rank, mo.c.id)).label("position"),
+            )
+            .where(open_mo)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(ranked.c.number, ranked.c.rank, ranked.c.position).where(
+                or_(ranked.c.number == number, ranked.c.position == target)
+            )
+        ).all()
+        mine = next((r for r in rows if r.number == number), None)
+        there = next((r for r in rows if r.position == target), None)
+        if mine is None or there is None:
+            return None
+        if mine.position == target:
+            return False
+        low, high = sorted((int(mine.rank), int(there.rank)))
+        count, distinct = self.session.execute(
+            select(func.count(), func.count(func.distinct(mo.c.rank))).where(
+                open_mo, mo.c.rank.between(low, high)
+            )
+        ).one()
+        if count != distinct:
+            return None
+        others = (mo.c.number != number, open_mo)
+        if target < mine.position:  # up: the orders from the target to it move down one place
+            span = (mo.c.rank >= there.rank, mo.c.rank < mine.rank)
+            self.session.execute(update(mo).where(*others, *span).values(rank=mo.c.rank + 1))
+        else:  # down: the orders after it up to the target move up one place
+            span = (mo.c.rank > mine.rank, mo.c.rank <= there.rank)
+            self.session.execute(update(mo).where(*others, *span).values(rank=mo.c.rank - 1))
+        self.session.execute(update(mo).where(mo.c.number == number).values(rank=there.rank))
+        # Only its place among the others changed: its ingredients' allocations may change.
+        self._touch_ingredients_of([number])
+        return True
+
     def shift_ranks(self, low: int, high: int, delta: int, besides: str) -> None:
         """Adds ``delta`` to the rank of every open MO ranked ``low`` to ``high`` but ``besides``.
         Their order among themselves stays, so no allocation changes: nothing is touched."""

@@ -270,8 +270,7 @@ def _move(
         position = everyone.index(visible[j]) + 1
     ranked = {"position": position}
     uow = audited_uow(uows, user, "rank", "manufacturing_order", number, after=ranked)
-    manufacturing.rank_mo(number, position, uow)
-    return True
+    return manufacturing.move_mo(number, position, uow)
 
 
 def _refuse_not_open(uows: UnitOfWorkFactory, number: str) -> NoReturn:
@@ -330,8 +329,7 @@ def _place(uows: UnitOfWorkFactory, user: str, number: str, after: str, before: 
         return False
     ranked = {"position": position}
     uow = audited_uow(uows, user, "rank", "manufacturing_order", number, after=ranked)
-    manufacturing.rank_mo(number, position, uow)
-    return True
+    return manufacturing.move_mo(number, position, uow)
 
 
 @dataclass(frozen=True, slots=True)
