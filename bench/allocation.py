@@ -10,7 +10,7 @@ ingredient lines and 5,000 sales lines over 2,000 items, ``small`` is a tenth of
 each repetition:
 
 - ``rank_change``: moves one MO to the top of the Make list through
-  ``takt.app.manufacturing.rank_mo`` (a committed use case, as the Make screen does it);
+  ``takt.app.manufacturing.move_mo`` (a committed use case, as the Make screen does it);
 - ``full``: in a read-only unit of work, ``allocation(uow)`` for every item plus the status of
   every line and every order (what a Make or Sales list shows after the change). The process
   keeps each item's allocation between reads and redoes only the items whose change mark moved,
@@ -26,7 +26,7 @@ each repetition:
 
 Each figure is the median over ``--repeat`` runs (``min_s`` and ``max_s`` beside it), after one
 untimed warm-up. The issue's target is < 0.5 s for re-allocation and statuses after one change,
-reads included. ``--profile`` also prints the top of a cProfile of ``rank_mo`` and of the full
+reads included. ``--profile`` also prints the top of a cProfile of ``move_mo`` and of the full
 allocation to stderr. Prints one JSON line per figure; a database that cannot be reached prints a
 line with ``skipped``.
 """
@@ -60,7 +60,7 @@ from bench._orderbook import (
 )
 from takt.app import stock
 from takt.app.availability import allocation, snapshot
-from takt.app.manufacturing import rank_mo
+from takt.app.manufacturing import move_mo
 from takt.config import Settings, Takt, bootstrap
 from takt.domain.allocation import allocate
 from takt.domain.availability import stock_figures
@@ -178,7 +178,7 @@ def run_database(name: str, url: str, scale: float, repeat: int, with_profile: b
             # below it shifts), then reads.
             moved = _moved(book, n)
             before = counter.count
-            lap, _ = timed(partial(rank_mo, moved, 1, takt.uows()))
+            lap, _ = timed(partial(move_mo, moved, 1, takt.uows()))
             rank_laps.append(lap)
             statements["rank_change"] = counter.count - before
             before = counter.count
@@ -207,7 +207,7 @@ def run_database(name: str, url: str, scale: float, repeat: int, with_profile: b
                 "lines": lines,
                 "open_mos": book.counts["mos"],
                 "statements": statements["rank_change"],
-                "what": "rank_mo(last MO -> position 1), committed",
+                "what": "move_mo(last MO -> position 1), committed",
             }
         )
         reads = statistics.median(s[0] for s in splits)
@@ -261,7 +261,7 @@ def run_database(name: str, url: str, scale: float, repeat: int, with_profile: b
             }
         )
         if with_profile:
-            profile(f"{name} rank_mo", lambda: rank_mo(_moved(book, repeat), 1, takt.uows()))
+            profile(f"{name} move_mo", lambda: move_mo(_moved(book, repeat), 1, takt.uows()))
             profile(f"{name} full allocation", lambda: full_allocation(takt))
     finally:
         takt.close()
