@@ -27,7 +27,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from takt.planning.scheduling.cpsat.window import WindowStats
+from takt.planning.scheduling.cpsat.window import WindowStats, outside_length
 from takt.planning.scheduling.tabu import SequenceGraph
 
 
@@ -106,7 +106,7 @@ def _solve(
     paths avoiding the window already reach ``bound``; None when no solution came in time.
     """
     r, q, dur = graph.r, graph.q, graph.dur
-    jprev, jnext, mprev = graph.jprev, graph.jnext, graph.mprev
+    jprev, jnext = graph.jprev, graph.jnext
     is_free = set(free)
     t0 = min(r[o] for o in free)
     before_end: dict[int, int] = {}
@@ -119,24 +119,7 @@ def _solve(
                 before_end[m] = max(before_end.get(m, 0), r[o] + dur[o])
             elif m not in after:
                 after[m] = o
-    # Paths avoiding the window: heads of later operations over non-freed predecessors only.
-    constant = 0
-    reduced: dict[int, int] = {}
-    for o in sorted((o for o in range(graph.n) if o not in is_free), key=r.__getitem__):
-        if r[o] < t0:
-            constant = max(constant, r[o] + dur[o])
-            continue
-        head = graph.rel[o]
-        p = jprev[o]
-        if p >= 0 and p not in is_free:
-            head = max(head, reduced.get(p, r[p]) + dur[p])
-        p = mprev[o]
-        while p >= 0 and p in is_free:
-            p = mprev[p]
-        if p >= 0:
-            head = max(head, reduced.get(p, r[p]) + dur[p])
-        reduced[o] = head
-        constant = max(constant, head + dur[o] + q[o])
+    constant = outside_length(graph, is_free, t0)
     if constant >= bound:
         return {}, False
     model = cp_model.CpModel()

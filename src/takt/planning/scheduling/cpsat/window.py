@@ -111,24 +111,7 @@ def _solve_window(
         s = mnext[o]
         if s >= 0 and s not in is_free:
             after_on[mach[o]] = s
-    # Paths avoiding the window: heads of later operations over non-freed predecessors only.
-    constant = 0
-    reduced: dict[int, int] = {}
-    for o in sorted((o for o in range(graph.n) if o not in is_free), key=r.__getitem__):
-        if r[o] < t0:
-            constant = max(constant, r[o] + dur[o])
-            continue
-        head = graph.rel[o]
-        p = jprev[o]
-        if p >= 0 and p not in is_free:
-            head = max(head, reduced.get(p, r[p]) + dur[p])
-        p = mprev[o]
-        while p >= 0 and p in is_free:
-            p = mprev[p]
-        if p >= 0:
-            head = max(head, reduced.get(p, r[p]) + dur[p])
-        reduced[o] = head
-        constant = max(constant, head + dur[o] + q[o])
+    constant = outside_length(graph, is_free, t0)
     if constant >= bound:
         return [], False
     model = cp_model.CpModel()
@@ -210,3 +193,27 @@ def _resequence(graph: SequenceGraph, free: list[int], order: list[int]) -> None
         mnext[p] = s
         if s >= 0:
             mprev[s] = p
+
+
+def outside_length(graph: SequenceGraph, is_free: set[int], t0: int) -> int:
+    """The longest path that avoids the freed operations: what the plan keeps whatever the
+    window's sub-model does (heads of later operations over non-freed predecessors only)."""
+    r, q, dur, jprev, mprev = graph.r, graph.q, graph.dur, graph.jprev, graph.mprev
+    constant = 0
+    reduced: dict[int, int] = {}
+    for o in sorted((o for o in range(graph.n) if o not in is_free), key=r.__getitem__):
+        if r[o] < t0:
+            constant = max(constant, r[o] + dur[o])
+            continue
+        head = graph.rel[o]
+        p = jprev[o]
+        if p >= 0 and p not in is_free:
+            head = max(head, reduced.get(p, r[p]) + dur[p])
+        p = mprev[o]
+        while p >= 0 and p in is_free:
+            p = mprev[p]
+        if p >= 0:
+            head = max(head, reduced.get(p, r[p]) + dur[p])
+        reduced[o] = head
+        constant = max(constant, head + dur[o] + q[o])
+    return constant
