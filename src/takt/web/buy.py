@@ -24,6 +24,7 @@ from takt.app.ports import UnitOfWorkFactory
 from takt.domain.errors import DomainError
 from takt.domain.purchasing import PurchaseStatus
 from takt.web.auth import CsrfChecked, CurrentViewer, Viewer
+from takt.web.labels import labelled
 from takt.web.render import is_htmx, render
 from takt.web.stock import (
     form_text,
@@ -187,8 +188,7 @@ def _receive(uows: UnitOfWorkFactory, user: str, number: str, form: Any) -> str:
     try:
         purchasing.receive_order(purchasing.ReceiveOrder(number, parts, user), uow)
     except DomainError as exc:
-        label = (exc.field or "request").replace("_", " ").capitalize()
-        raise DomainError(f"{label}: {exc.message}", field=exc.field) from exc
+        raise labelled(exc) from exc
     return ", ".join(f"line {p.line_no} × {p.quantity.normalize():f}" for p in parts)
 
 

@@ -26,9 +26,10 @@ from takt.app.ports import UnitOfWorkFactory
 from takt.domain.errors import DomainError
 from takt.web.auth import CsrfChecked, CurrentViewer
 from takt.web.buy import _dialog_context
+from takt.web.labels import labelled
 from takt.web.render import is_htmx, render
 from takt.web.sell import Choice
-from takt.web.sell_entry import labelled, parse_day, parse_price
+from takt.web.sell_entry import parse_day, parse_price
 from takt.web.stock import form_text, parse_quantity, require_poster, uows_of
 from takt.web.trail import audited_uow, first_issued
 

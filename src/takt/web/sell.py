@@ -25,6 +25,7 @@ from takt.app.web_queries import sales_detail
 from takt.domain.errors import DomainError
 from takt.domain.sales import SalesStatus
 from takt.web.auth import CsrfChecked, CurrentViewer, Viewer
+from takt.web.labels import labelled
 from takt.web.render import is_htmx, material, render
 from takt.web.stock import (
     form_text,
@@ -237,8 +238,7 @@ def _ship(uows: UnitOfWorkFactory, user: str, number: str, form: Any) -> str:
     try:
         sales.ship_order(sales.ShipOrder(number, parts, user), uow)
     except DomainError as exc:
-        label = (exc.field or "request").replace("_", " ").capitalize()
-        raise DomainError(f"{label}: {exc.message}", field=exc.field) from exc
+        raise labelled(exc) from exc
     return ", ".join(f"line {p.line_no} × {p.quantity.normalize():f}" for p in parts)
 
 

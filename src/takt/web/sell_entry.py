@@ -29,6 +29,7 @@ from takt.app import api_queries, manufacturing, promise, sales
 from takt.app.ports import UnitOfWorkFactory
 from takt.domain.errors import DomainError, NotFound
 from takt.web.auth import CsrfChecked, CurrentViewer, Viewer
+from takt.web.labels import labelled
 from takt.web.render import day, is_htmx, render
 from takt.web.sell import Choice, _order_context, sellable_items
 from takt.web.stock import form_text, parse_quantity, require_poster, require_reader, uows_of
@@ -37,26 +38,6 @@ from takt.web.trail import AuditedUnitOfWork, audited_uow, first_issued
 router = APIRouter()
 NEW_LINES = 3  # empty line rows on a new order's form (more with "Add a line")
 MAX_LINES = 50
-LABELS = {
-    "customer": "Customer",
-    "delivery_date": "Delivery date",
-    "sku": "Item",
-    "quantity": "Quantity",
-    "unit_price": "Unit price",
-    "line": "Line",
-    "lines": "Lines",
-    "status": "Order",
-    "order": "Order",
-}
-
-
-def labelled(exc: DomainError, prefix: str = "") -> DomainError:
-    """``exc`` with its message led by the field's name (unless it already is)."""
-    label = LABELS.get(exc.field or "", (exc.field or "request").replace("_", " ").capitalize())
-    label = f"{prefix}{label[0].lower()}{label[1:]}" if prefix else label
-    if exc.message.lower().startswith(label.lower()):
-        return exc
-    return DomainError(f"{label}: {exc.message}", field=exc.field)
 
 
 def parse_day(text: object, label: str, field: str) -> date:
