@@ -42,6 +42,7 @@ from takt.domain.allocation import (
     worst,
 )
 from takt.domain.availability import ItemFigures, stock_figures
+from takt.domain.sales import SalesOrder
 
 ZERO = Decimal(0)
 
@@ -127,13 +128,24 @@ class Snapshot:
     safety_stock: dict[str, Decimal]
 
 
-def snapshot(uow: UnitOfWork, skus: Sequence[str] | None = None) -> Snapshot:
-    """Reads the demand and supply of ``skus`` (every item when None) in a fixed number of queries."""
+def snapshot(
+    uow: UnitOfWork,
+    skus: Sequence[str] | None = None,
+    *,
+    supply: bool = True,
+    through: SalesOrder | None = None,
+) -> Snapshot:
+    """Reads the demand and supply of ``skus`` (every item when None) in a fixed number of queries.
+
+    ``supply=False`` (for named items only) leaves out open purchase and manufacturing orders and
+    the items' safety stock: what stock each line takes depends on neither. ``through`` leaves
+    out the lines of sales orders that rank after it: nothing they need comes before its lines.
+    """
     wanted = None if skus is None else sorted(set(skus))
-    sales = uow.sales.open_lines(wanted)
+    sales = uow.sales.open_lines(wanted, through)
     ingredients = uow.manufacturing.open_ingredients(wanted)
-    outputs = uow.manufacturing.open_outputs(wanted)
-    purchases = uow.purchasing.open_lines(wanted)
+    outputs = uow.manufacturing.open_outputs(wanted) if supply else []
+    purchases = uow.purchasing.open_lines(wanted) if supply else []
     mto_links = uow.manufacturing.make_to_order_links(wanted)
 
     made: dict[str, list[MadeToOrder]] = {}
@@ -197,6 +209,10 @@ def snapshot(uow: UnitOfWork, skus: Sequence[str] | None = None) -> Snapshot:
             if o.order not in mto_numbers
         ]
     )
+    if not supply:
+        # Only what stock each line takes is wanted: no item figures, so no safety stock.
+        assert wanted is not None
+        return Snapshot(uow.stock.on_hand(wanted), demands, [], made, sales_lines, {})
     if wanted is None:
         item_rows = uow.items.by_sku()
         items = sorted(item_rows)
@@ -302,6 +318,29 @@ def allocation(uow: UnitOfWork, skus: Sequence[str] | None = None) -> Allocation
             return kept.refresh(uow, epoch, marks, whole=skus is None)
 
 
+def from_stock(uow: UnitOfWork, order: SalesOrder, skus: Sequence[str]) -> dict[str, Decimal]:
+    """What each open line of ``order`` for the items ``skus`` may take from stock now, by line
+    reference (a line absent takes nothing); lines of other orders may come along.
+
+    The green part of allocation: stock goes to the lines in priority order whatever supply is
+    on its way, and a line's share depends only on the lines ahead of it. So when the kept
+    allocation is out of date (as it is for items a shipment has just moved) this reads neither
+    purchase nor manufacturing orders, nor the sales orders that rank after ``order``.
+    """
+    with collector_paused():
+        if not uow.marks.pending:
+            marked = uow.marks.read(skus)
+            kept = uow.memo.get(_MEMO_KEY)
+            if marked is not None and isinstance(kept, _Kept):
+                with kept.lock:
+                    lines = kept.current(*marked)
+                if lines is not None:
+                    return {ref: line.from_stock for ref, line in lines.items()}
+        snap = snapshot(uow, skus, supply=False, through=order)
+        result = allocate(snap.on_hand, [], snap.demands)
+        return {ref: line.from_stock for ref, line in result.items()}
+
+
 _MEMO_KEY = "availability.allocation"
 
 # Past this share of stale items one read of everything beats reading the stale ones by name.
@@ -373,6 +412,15 @@ class _Kept:
         if self.whole is None:
             self.whole = self._assemble(marks)
         return self.whole
+
+    def current(self, epoch: int, marks: dict[str, int]) -> dict[str, LineStatus] | None:
+        """The kept lines of the items in ``marks`` when every one is up to date, else None."""
+        if epoch != self.epoch or any(self.marks.get(s) != m for s, m in marks.items()):
+            return None
+        lines: dict[str, LineStatus] = {}
+        for sku in marks:
+            lines.update(self.lines[sku])
+        return lines
 
     def _assemble(self, skus: Iterable[str]) -> Allocation:
         lines: dict[str, LineStatus] = {}

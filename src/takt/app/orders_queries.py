@@ -25,22 +25,30 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from takt.app.availability import (
+    NO_LINES,
     Allocation,
     LineStatus,
+    Tally,
     allocation,
     ingredient_ref,
     sales_ref,
     snapshot,
 )
 from takt.app.manufacturing import overhead_rules
-from takt.app.ports import MakeEntry, UnitOfWork, UnitOfWorkFactory
+from takt.app.ports import MakeEntry, MakeListRow, UnitOfWork, UnitOfWorkFactory
 from takt.app.stock import Clock, utc_now
 from takt.domain.allocation import Demand, DemandKind, LineAllocation, Status, allocate, worst
 from takt.domain.bom import BomBook
 from takt.domain.costing import CostRollup
 from takt.domain.errors import DomainError
 from takt.domain.items import Item
-from takt.domain.manufacturing import CostSheet, ManufacturingOrder, MOStatus, Overhead
+from takt.domain.manufacturing import (
+    CostSheet,
+    ManufacturingOrder,
+    MOStatus,
+    Overhead,
+    finishes_late,
+)
 from takt.domain.purchasing import PurchaseOrder, PurchaseStatus
 from takt.domain.sales import SalesOrder, SalesStatus
 from takt.domain.tasks import TaskStatus
@@ -463,12 +471,40 @@ def make_page(uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.tod
             shown, count, total = uow.manufacturing.make_slice(
                 query.status, query.search, query.workstation, start, query.page_size
             )
-        mos = {m.number: m for m in uow.manufacturing.many([n for _, n in shown])}
+        heads = {r.number: r for r in uow.manufacturing.make_rows([n for _, n in shown])}
         customer_of = uow.sales.customers_of(
-            sorted({m.sales_order for m in mos.values() if m.sales_order})
+            sorted({r.sales_order for r in heads.values() if r.sales_order})
         )
-    rows = [_make_row(mos[n], result.lines, customer_of, day) for _, n in shown]
+    # An MO's colour is its worst open ingredient line: the kept per-order tallies of allocation
+    # give it without loading the page's 1,000 ingredient lines.
+    colours = result.order_tallies()
+    rows = [_list_row(heads[n], colours, customer_of, day) for _, n in shown]
     return MakePage(rows, [i for i, _ in shown], count, total, query.page_size)
+
+
+def _list_row(
+    head: MakeListRow, tallies: dict[str, Tally], customer_of: dict[str, str], today: date
+) -> MakeRow:
+    status = MOStatus(head.status)
+    return MakeRow(
+        head.number,
+        head.rank,
+        head.sku,
+        head.quantity,
+        head.completed,
+        customer_of.get(head.sales_order) if head.sales_order else None,
+        f"{head.sales_order}/{head.sales_line}" if head.sales_order else None,
+        head.due_date,
+        head.production_minutes,
+        head.status,
+        None if status is MOStatus.CANCELLED else tallies.get(head.number, NO_LINES).status.value,
+        status.is_open and head.due_date < today,
+        head.block_text,
+        head.planned_start,
+        head.planned_finish,
+        finishes_late(head.planned_finish, head.due_date),
+        head.late_reason,
+    )
 
 
 def make_positions(uows: UnitOfWorkFactory, numbers: Sequence[str]) -> tuple[dict[str, int], int]:

@@ -117,6 +117,28 @@ class MakeEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class MakeListRow:
+    """What one row of the Make list shows of an MO, read without its ingredients or events."""
+
+    number: str
+    rank: int
+    sku: str
+    quantity: Decimal
+    completed: Decimal
+    status: str
+    due_date: date
+    sales_order: str | None
+    sales_line: int | None
+    production_minutes: Decimal
+    """The sum of the tasks' planned minutes (as ``ManufacturingOrder.production_minutes``)."""
+    block_text: str
+    """As ``ManufacturingOrder.block_text``."""
+    planned_start: datetime | None
+    planned_finish: datetime | None
+    late_reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class MadeToOrderLink:
     """An open MO making ``remaining`` of a sales line, finishing on ``finish``."""
 
@@ -221,7 +243,12 @@ class SalesRepository(Protocol):
     def customers_of(self, numbers: Sequence[str]) -> dict[str, str]: ...
     def orders(self, statuses: Sequence[str] | None = None) -> list[SalesOrder]: ...
     def save(self, order: SalesOrder) -> None: ...
-    def open_lines(self, skus: Sequence[str] | None = None) -> list[OpenSalesLine]: ...
+    def open_lines(
+        self, skus: Sequence[str] | None = None, through: SalesOrder | None = None
+    ) -> list[OpenSalesLine]:
+        """Lines of open orders with something left to ship; with ``through``, only the lines
+        of orders that rank before it or are it (by rank, delivery date, creation, number)."""
+        ...
 
 
 class PurchaseRepository(Protocol):
@@ -247,6 +274,10 @@ class ManufacturingRepository(Protocol):
     def move(self, number: str, position: int) -> bool | None: ...
     def open_ranks(self) -> list[tuple[str, int]]: ...
     def make_entries(self) -> list[MakeEntry]: ...
+    def make_rows(self, numbers: Sequence[str]) -> list[MakeListRow]:
+        """The Make list's rows of the MOs ``numbers``, in rank order (three light queries)."""
+        ...
+
     def make_slice(
         self, status: str, search: str, workstation: str, offset: int, limit: int
     ) -> tuple[list[tuple[int, str]], int, int]: ...

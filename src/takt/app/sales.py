@@ -8,15 +8,14 @@ line cancels it; once the MO has started the change is refused, naming the MO.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from takt.app.availability import LineStatus, allocation, sales_ref
+from takt.app.availability import from_stock, sales_ref
 from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, Posted, post_moves, utc_now
 from takt.app.webhooks import publish_event
-from takt.domain.allocation import LineAllocation
 from takt.domain.bom import BomBook
 from takt.domain.errors import DomainError
 from takt.domain.events import SalesOrderCreated, SalesOrderDelivered
@@ -212,15 +211,13 @@ def ship_order(cmd: ShipOrder, uow: UnitOfWork, clock: Clock = utc_now) -> Poste
         order = uow.sales.get(cmd.number, lock=True)
         lines = [order.line(part.line_no) for part in cmd.lines]
         skus = sorted({line.sku for line in lines})
-        uow.stock.lock_items(skus)
-        allocated = allocation(uow, skus).lines
+        locked = uow.stock.lock_items(skus)
+        takes = from_stock(uow, order, skus)
         wanted: dict[int, Decimal] = {}
         for part, line in zip(cmd.lines, lines, strict=True):
             wanted[line.line_no] = wanted.get(line.line_no, Decimal(0)) + part.quantity
-            status = allocated.get(sales_ref(order.number, line.line_no))
-            why = order.can_ship(
-                line.line_no, wanted[line.line_no], status.from_stock if status else Decimal(0)
-            )
+            ref = sales_ref(order.number, line.line_no)
+            why = order.can_ship(line.line_no, wanted[line.line_no], takes.get(ref, Decimal(0)))
             if why is not None:
                 raise SalesError(why, field="quantity")
         moves = [
@@ -228,32 +225,19 @@ def ship_order(cmd: ShipOrder, uow: UnitOfWork, clock: Clock = utc_now) -> Poste
             for part, line in zip(cmd.lines, lines, strict=True)
         ]
         numbers = ", ".join(str(p.line_no) for p in cmd.lines)
-        posted = post_moves(uow, moves, order.number, cmd.user, f"lines {numbers}", clock)
+        posted = post_moves(uow, moves, order.number, cmd.user, f"lines {numbers}", clock, locked)
+        values = posted.values(len(moves))
         for index, (part, line) in enumerate(zip(cmd.lines, lines, strict=True)):
-            status = allocated.get(sales_ref(order.number, line.line_no))
-            order.ship(
-                line.line_no,
-                part.quantity,
-                status.from_stock if status else Decimal(0),
-                posted.value_of(index),
-            )
-            if status is not None:
-                # What this line just took no longer counts as allocated for its next part.
-                allocated[sales_ref(order.number, line.line_no)] = replace(
-                    status, allocation=_less(status, part.quantity)
-                )
+            ref = sales_ref(order.number, line.line_no)
+            allowed = takes.get(ref, Decimal(0))
+            order.ship(line.line_no, part.quantity, allowed, values[index])
+            # What this line just took no longer counts as allocated for its next part.
+            takes[ref] = allowed - part.quantity
         uow.sales.save(order)
         if order.status is SalesStatus.DELIVERED:
             publish_event(uow, SalesOrderDelivered.of(order, clock()), clock)
         uow.commit()
         return posted
-
-
-def _less(status: LineStatus, quantity: Decimal) -> LineAllocation | None:
-    alloc = status.allocation
-    if alloc is None:
-        return None
-    return replace(alloc, from_stock=alloc.from_stock - quantity)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ A refused posting raises a ``DomainError`` and leaves the ledger and balances ex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -16,6 +16,7 @@ from takt.app.ports import UnitOfWork
 from takt.app.webhooks import publish_event
 from takt.domain.errors import DomainError
 from takt.domain.events import StockBelowReorderPoint
+from takt.domain.items import Item
 from takt.domain.ledger import (
     LedgerEntry,
     Move,
@@ -103,18 +104,16 @@ class Posted:
     entries: tuple[LedgerEntry, ...]
     sources: tuple[int, ...] = ()
 
+    def values(self, moves: int) -> list[Decimal]:
+        """What each of the posting's first ``moves`` moves took out of stock, at the ledger's costs."""
+        totals: dict[int, Decimal] = {}
+        for entry, move in zip(self.entries, self.sources, strict=True):
+            totals[move] = totals.get(move, Decimal(0)) - entry.quantity * entry.unit_cost
+        return [round_cost(totals.get(m, Decimal(0))) for m in range(moves)]
+
     def value_of(self, move: int) -> Decimal:
         """What move ``move`` of the posting took out of stock, at the ledger's costs."""
-        return round_cost(
-            sum(
-                (
-                    -e.quantity * e.unit_cost
-                    for e, m in zip(self.entries, self.sources, strict=True)
-                    if m == move
-                ),
-                Decimal(0),
-            )
-        )
+        return self.values(move + 1)[move]
 
 
 def receive(cmd: Receive, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
@@ -174,15 +173,24 @@ def _post(
 
 
 def post_moves(
-    uow: UnitOfWork, moves: Sequence[Move], document: str, user: str, note: str, clock: Clock
+    uow: UnitOfWork,
+    moves: Sequence[Move],
+    document: str,
+    user: str,
+    note: str,
+    clock: Clock,
+    locked: Mapping[str, Item] | None = None,
 ) -> Posted:
     """Posts ``moves`` for ``document`` inside an open unit of work (the caller commits).
 
-    Locks the items, then the balances (see the store's locking order), checks every rule in
+    Locks the items (unless the caller already holds them: ``locked``, as ``lock_items`` gave
+    them), then the balances (see the store's locking order), checks every rule in
     ``takt.domain.ledger.post`` and writes the entries, balances and costs.
     """
     skus = [m.key.item for m in moves]
-    items = uow.stock.lock_items(skus)
+    if locked is None or not set(skus) <= locked.keys():
+        locked = uow.stock.lock_items(skus)
+    items = {sku: locked[sku] for sku in skus}
     for location in sorted({m.key.location for m in moves}):
         uow.locations.get(location)
     balances = uow.stock.lock_balances([m.key for m in moves])

@@ -191,7 +191,7 @@ class ManufacturingOrder:
     @property
     def is_late(self) -> bool:
         """Planned to finish after its due date (the production deadline passes the due date)."""
-        return self.planned_finish is not None and self.planned_finish.date() > self.due_date
+        return finishes_late(self.planned_finish, self.due_date)
 
     @property
     def is_make_to_order(self) -> bool:
@@ -245,7 +245,9 @@ class ManufacturingOrder:
         if self.blocked_reason:
             return self.blocked_reason
         task = self._blocked_task()
-        return "" if task is None else f"task {task.sequence} {task.name}: {task.blocked_reason}"
+        return (
+            "" if task is None else blocked_task_text(task.sequence, task.name, task.blocked_reason)
+        )
 
     def _blocked_task(self) -> Task | None:
         return next((t for t in self.tasks if t.status is TaskStatus.BLOCKED), None)
@@ -387,3 +389,13 @@ def _tasks(routing: Routing | None, quantity: Decimal, rates: Mapping[str, Decim
         )
         for op in routing.operations
     ]
+
+
+def blocked_task_text(sequence: int, name: str, reason: str | None) -> str:
+    """How a blocked task explains its order's block on the Make list."""
+    return f"task {sequence} {name}: {reason}"
+
+
+def finishes_late(planned_finish: datetime | None, due_date: date) -> bool:
+    """Whether a planned finish passes the due date (the production deadline is late)."""
+    return planned_finish is not None and planned_finish.date() > due_date

@@ -89,6 +89,9 @@ class PurchaseOrder:
     id: int | None = None
 
     def line(self, line_no: int) -> PurchaseLine:
+        # Lines are numbered 1, 2, ... in order unless some were removed: the slot first.
+        if 0 < line_no <= len(self.lines) and self.lines[line_no - 1].line_no == line_no:
+            return self.lines[line_no - 1]
         for line in self.lines:
             if line.line_no == line_no:
                 return line

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, update
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
+
+from takt.store.bulk import update_rows
 
 
 class RowTracker:
@@ -23,7 +25,7 @@ class RowTracker:
     ) -> None:
         """Updates the rows whose values differ from what was loaded (or last written).
 
-        All rows given must carry the same value names; one executemany does them all.
+        All rows given must carry the same value names (see ``takt.store.bulk.update_rows``).
         """
         dirty = [
             (row_id, values)
@@ -32,9 +34,6 @@ class RowTracker:
         ]
         if not dirty:
             return
-        session.execute(
-            update(table).where(table.c.id == bindparam("row_id")),
-            [{"row_id": row_id, **values} for row_id, values in dirty],
-        )
+        update_rows(session, table, [{"id": row_id, **values} for row_id, values in dirty])
         for row_id, values in dirty:
             self.seen(table, row_id, values)

@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Column, Row, Select, Table, bindparam, delete, exists, insert, select, update
+from sqlalchemy import Column, Row, Select, Table, delete, exists, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from takt.domain.errors import Conflict, NotFound
 from takt.domain.items import Item, ItemKind
 from takt.domain.units import PurchaseUnit
 from takt.domain.valuation import Valuation
+from takt.store.bulk import update_rows
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
 from takt.store.tables import allocation_marks, items, suppliers
@@ -206,9 +207,10 @@ class SqlItemRepository:
     def set_last_purchase_prices(self, prices: Mapping[str, Decimal]) -> None:
         """The price last paid per stock unit of each item in ``prices``, in one statement."""
         ids = self.lookups.ids_of(items, list(prices), "SKU", "sku")
-        self.session.execute(
-            update(items).where(items.c.id == bindparam("i_id")),
-            [{"i_id": ids[sku], "last_purchase_price": price} for sku, price in prices.items()],
+        update_rows(
+            self.session,
+            items,
+            [{"id": ids[sku], "last_purchase_price": price} for sku, price in prices.items()],
         )
 
     def _values(self, item: Item) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     String,
-    bindparam,
     cast,
     delete,
     exists,
@@ -23,10 +22,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from takt.app.ports import MadeToOrderLink, MakeEntry, OpenIngredient, OpenOutput
+from takt.app.ports import MadeToOrderLink, MakeEntry, MakeListRow, OpenIngredient, OpenOutput
 from takt.domain.errors import NotFound
-from takt.domain.manufacturing import Ingredient, ManufacturingOrder, MOStatus
+from takt.domain.manufacturing import (
+    Ingredient,
+    ManufacturingOrder,
+    MOStatus,
+    blocked_task_text,
+)
 from takt.domain.tasks import Task, TaskEvent, TaskEventKind, TaskStatus
+from takt.store.bulk import update_rows
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
@@ -212,6 +217,86 @@ class SqlManufacturingRepository:
     def many(self, numbers: Sequence[str]) -> list[ManufacturingOrder]:
         """The MOs ``numbers`` in rank order, in four queries."""
         return self._load(manufacturing_orders.c.number.in_(list(numbers))) if numbers else []
+
+    def make_rows(self, numbers: Sequence[str]) -> list[MakeListRow]:
+        if not numbers:
+            return []
+        mo = manufacturing_orders
+        heads = self.session.execute(
+            select(
+                mo.c.id,
+                mo.c.number,
+                mo.c.rank,
+                _output.c.sku,
+                mo.c.quantity,
+                mo.c.completed,
+                mo.c.status,
+                mo.c.due_date,
+                sales_orders.c.number,
+                sales_lines.c.line_no,
+                mo.c.blocked_reason,
+                mo.c.planned_start,
+                mo.c.planned_finish,
+                mo.c.late_reason,
+            )
+            .join(_output, _output.c.id == mo.c.item_id)
+            .outerjoin(sales_lines, sales_lines.c.id == mo.c.sales_line_id)
+            .outerjoin(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
+            .where(mo.c.number.in_(list(numbers)))
+            .order_by(mo.c.rank, mo.c.id)
+        ).all()
+        ids = [row[0] for row in heads]
+        # SUM keeps the column's type: the totals come back as exact Decimals.
+        minutes: dict[int, Decimal] = dict(
+            self.session.execute(
+                select(mo_tasks.c.mo_id, func.sum(mo_tasks.c.planned_minutes))
+                .where(mo_tasks.c.mo_id.in_(ids))
+                .group_by(mo_tasks.c.mo_id)
+            ).all()
+        )
+        blocked: dict[int, str] = {}
+        for mo_id, sequence, name, reason in self.session.execute(
+            select(
+                mo_tasks.c.mo_id, mo_tasks.c.sequence, mo_tasks.c.name, mo_tasks.c.blocked_reason
+            )
+            .where(mo_tasks.c.mo_id.in_(ids), mo_tasks.c.status == TaskStatus.BLOCKED.value)
+            .order_by(mo_tasks.c.mo_id, mo_tasks.c.sequence)
+        ):
+            blocked.setdefault(mo_id, blocked_task_text(sequence, name, reason))
+        return [
+            MakeListRow(
+                number,
+                rank,
+                sku,
+                quantity,
+                completed,
+                status,
+                due,
+                so_number,
+                so_line,
+                minutes.get(mo_id, Decimal(0)),
+                planner_reason or blocked.get(mo_id, ""),
+                start,
+                finish,
+                late_reason or "",
+            )
+            for (
+                mo_id,
+                number,
+                rank,
+                sku,
+                quantity,
+                completed,
+                status,
+                due,
+                so_number,
+                so_line,
+                planner_reason,
+                start,
+                finish,
+                late_reason,
+            ) in heads
+        ]
 
     def make_entries(self) -> list[MakeEntry]:
         """Every open MO in rank order, light (one query): what the Make list filters on."""
@@ -611,12 +696,14 @@ class SqlManufacturingRepository:
                 != times
             }
             if changed:
-                self.session.execute(
-                    update(mo).where(mo.c.number == bindparam("n")),
+                update_rows(
+                    self.session,
+                    mo,
                     [
-                        {"n": n, "planned_start": s, "planned_finish": f, "late_reason": why}
+                        {"number": n, "planned_start": s, "planned_finish": f, "late_reason": why}
                         for n, (s, f, why) in changed.items()
                     ],
+                    key="number",
                 )
             started_moved = set()
             for n, (start, finish, _) in changed.items():
@@ -635,14 +722,14 @@ class SqlManufacturingRepository:
                 )
             )
             ids: dict[str, int] = {row[0]: row[1] for row in rows}
-            self.session.execute(
-                update(mo_tasks).where(
-                    mo_tasks.c.mo_id == bindparam("m"), mo_tasks.c.sequence == bindparam("q")
-                ),
+            update_rows(
+                self.session,
+                mo_tasks,
                 [
-                    {"m": ids[n], "q": seq, "planned_start": s, "planned_finish": f}
+                    {"mo_id": ids[n], "sequence": seq, "planned_start": s, "planned_finish": f}
                     for (n, seq), (s, f) in task_times.items()
                 ],
+                key=("mo_id", "sequence"),
             )
 
     def record_plan(
@@ -729,9 +816,11 @@ class SqlManufacturingRepository:
         """Writes new ranks. ``reordered`` names the MOs whose place among the others changed:
         the ones not named keep their order among themselves (renumbered around a moved MO), and
         allocation depends only on that order, so only the named MOs' ingredients are touched."""
-        self.session.execute(
-            update(manufacturing_orders).where(manufacturing_orders.c.number == bindparam("n")),
-            [{"n": number, "rank": rank} for number, rank in ranks.items()],
+        update_rows(
+            self.session,
+            manufacturing_orders,
+            [{"number": number, "rank": rank} for number, rank in ranks.items()],
+            key="number",
         )
         self._touch_ingredients_of(reordered)
 

@@ -20,6 +20,7 @@ from takt.store.lookups import Lookups
 from takt.store.tables import allocation_marks, items
 
 EPOCH_ROW = 0
+_ROWS_PER_STATEMENT = 10_000
 
 
 class SqlAllocationMarks:
@@ -59,13 +60,14 @@ class SqlAllocationMarks:
         # Rows in id order, so two transactions take the row locks in the same order. The epoch
         # row comes back too when a test or a reset emptied the table.
         rows = [{"item_id": i, "mark": mark} for i in sorted(self._ids)]
-        upsert = insert(allocation_marks)
-        self.session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["item_id"], set_={"mark": upsert.excluded.mark}
-            ),
-            rows,
-        )
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            # Multi-row statements: on PostgreSQL each row of an executemany is a round trip.
+            upsert = insert(allocation_marks).values(rows[start : start + _ROWS_PER_STATEMENT])
+            self.session.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["item_id"], set_={"mark": upsert.excluded.mark}
+                )
+            )
         self.session.execute(
             insert(allocation_marks)
             .values(item_id=EPOCH_ROW, mark=secrets.randbits(62))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Date, delete, func, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from takt.app.ports import OpenSalesLine
@@ -15,6 +15,7 @@ from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
 from takt.store.tables import customers, items, manufacturing_orders, sales_lines, sales_orders
+from takt.store.types import UtcDateTime, from_micro
 
 OPEN_STATUSES = (SalesStatus.OPEN.value, SalesStatus.PARTLY_DELIVERED.value)
 
@@ -153,16 +154,17 @@ class SqlSalesRepository:
             raise NotFound(f"{number} has no line {line_no}", field="line")
         return int(found)
 
-    def open_lines(self, skus: Sequence[str] | None = None) -> list[OpenSalesLine]:
-        """Lines of open orders with something left to ship, in one query."""
+    def open_lines(
+        self, skus: Sequence[str] | None = None, through: SalesOrder | None = None
+    ) -> list[OpenSalesLine]:
+        """Lines of open orders with something left to ship, in one query (see the port)."""
         remaining = sales_lines.c.quantity - sales_lines.c.shipped
         query = (
             select(
                 sales_orders.c.number,
                 sales_lines.c.line_no,
                 items.c.sku,
-                sales_lines.c.quantity,
-                sales_lines.c.shipped,
+                remaining,
                 sales_orders.c.delivery_date,
                 sales_orders.c.rank,
                 sales_orders.c.created_at,
@@ -173,9 +175,25 @@ class SqlSalesRepository:
         )
         if skus is not None:
             query = query.where(items.c.sku.in_(list(skus)))
+        if through is not None:
+            # The order sales orders rank in (takt.app.availability): a row-value comparison.
+            query = query.where(
+                tuple_(
+                    sales_orders.c.rank,
+                    sales_orders.c.delivery_date,
+                    sales_orders.c.created_at,
+                    sales_orders.c.number,
+                )
+                <= tuple_(
+                    literal(through.rank),
+                    literal(through.delivery_date, Date()),
+                    literal(through.created_at, UtcDateTime()),
+                    literal(through.number),
+                )
+            )
         return [
-            OpenSalesLine(n, ln, sku, q - s, d, r, c)
-            for n, ln, sku, q, s, d, r, c in self.session.execute(query)
+            OpenSalesLine(n, ln, sku, from_micro(left), d, r, c)
+            for n, ln, sku, left, d, r, c in self.session.execute(query)
         ]
 
     def count(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from takt.domain.errors import NotFound
 from takt.domain.items import Item
 from takt.domain.ledger import LedgerEntry, PostingResult, Reason, StockKey
 from takt.domain.valuation import CostLayer
+from takt.store.bulk import insert_rows, update_rows
 from takt.store.items import item_from_row, item_select
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
@@ -143,8 +144,9 @@ class SqlStockRepository:
         loc_ids = self.lookups.ids_of(
             locations, [e.key.location for e in result.entries], "location", "location"
         )
-        self.session.execute(
-            insert(stock_ledger),
+        insert_rows(
+            self.session,
+            stock_ledger,
             [
                 {
                     "item_id": item_ids[e.key.item],
@@ -161,9 +163,10 @@ class SqlStockRepository:
                 for e in result.entries
             ],
         )
-        self.session.execute(
-            update(stock_balances).where(stock_balances.c.id == bindparam("b_id")),
-            [{"b_id": self._balance_ids[k], "quantity": q} for k, q in result.balances.items()],
+        update_rows(
+            self.session,
+            stock_balances,
+            [{"id": self._balance_ids[k], "quantity": q} for k, q in result.balances.items()],
         )
         if result.layers:
             # Layers are few per item: rewrite them rather than track each change.
@@ -182,11 +185,12 @@ class SqlStockRepository:
             ]
             if rows:
                 self.session.execute(insert(cost_layers), rows)
-        self.session.execute(
-            update(items).where(items.c.id == bindparam("i_id")),
+        update_rows(
+            self.session,
+            items,
             [
                 {
-                    "i_id": item_ids[sku],
+                    "id": item_ids[sku],
                     "average_cost": c.average_cost,
                     "has_cost_history": c.has_cost_history,
                 }
