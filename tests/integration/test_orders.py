@@ -202,6 +202,31 @@ def test_a_sales_order_ships_what_is_allocated_and_knows_its_margin(
     assert (part.revenue, part.margin) == (D("500"), D("300"))
 
 
+def test_an_order_due_later_cannot_ship_what_one_due_sooner_needs_right_after_a_receipt(
+    shop: Takt, clock: Clock
+) -> None:
+    later = sales.create_sales_order(
+        sales.NewSalesOrder("HOTEL", FRI, (sales.SalesLineInput("TABLE", D("2")),)),
+        shop.uows(),
+        clock,
+    )
+    sooner = sales.create_sales_order(
+        sales.NewSalesOrder("HOTEL", THU, (sales.SalesLineInput("TABLE", D("2")),)),
+        shop.uows(),
+        clock,
+    )
+    # Nobody has looked at the orders since the tables came in: shipping works it out anew.
+    stock.receive(stock.Receive("TABLE", D("3"), D("200")), shop.uows())
+    with pytest.raises(SalesError, match="only 1 TABLE allocated"):
+        sales.ship(sales.Ship(later.number, 1, D("2")), shop.uows(), clock)
+    sales.ship(sales.Ship(sooner.number, 1, D("2")), shop.uows(), clock)
+    stock.receive(stock.Receive("TABLE", D("1"), D("200")), shop.uows())
+    sales.ship(sales.Ship(later.number, 1, D("2")), shop.uows(), clock)
+    with shop.uows(read_only=True) as uow:
+        assert uow.sales.get(later.number).status is SalesStatus.DELIVERED
+        assert uow.stock.on_hand(["TABLE"])["TABLE"] == 0
+
+
 def test_cancelling_an_order_releases_its_stock(shop: Takt, clock: Clock) -> None:
     stock.receive(stock.Receive("TABLE", D("1"), D("200")), shop.uows())
     first = sales.create_sales_order(
