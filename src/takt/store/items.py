@@ -16,7 +16,7 @@ from takt.domain.errors import Conflict, NotFound
 from takt.domain.items import Item, ItemKind
 from takt.domain.units import PurchaseUnit
 from takt.domain.valuation import Valuation
-from takt.store.bulk import update_rows
+from takt.store.bulk import one_of, update_rows
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
 from takt.store.tables import allocation_marks, items, suppliers
@@ -161,7 +161,10 @@ class SqlItemRepository:
         found = {
             i.sku: i
             for i in map(
-                item_from_row, self.session.execute(item_select().where(items.c.sku.in_(wanted)))
+                item_from_row,
+                self.session.execute(
+                    item_select().where(one_of(self.session, items.c.sku, wanted))
+                ),
             )
         }
         for sku in wanted:

@@ -8,6 +8,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from takt.domain.errors import NotFound
+from takt.store.bulk import one_of
 
 
 class Lookups:
@@ -37,7 +38,9 @@ class Lookups:
         missing = [c for c in wanted if (table.name, c) not in self._cache]
         if missing:
             rows = self.session.execute(
-                select(table.c[key_col], table.c.id).where(table.c[key_col].in_(missing))
+                select(table.c[key_col], table.c.id).where(
+                    one_of(self.session, table.c[key_col], missing)
+                )
             )
             for code, row_id in rows:
                 self._cache[(table.name, code)] = row_id

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     String,
+    and_,
     cast,
     delete,
     exists,
@@ -31,7 +32,7 @@ from takt.domain.manufacturing import (
     blocked_task_text,
 )
 from takt.domain.tasks import Task, TaskEvent, TaskEventKind, TaskStatus
-from takt.store.bulk import update_rows
+from takt.store.bulk import one_of, update_rows
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
@@ -52,6 +53,7 @@ from takt.store.tables import (
 from takt.store.types import from_micro
 
 OPEN_STATUSES = tuple(s.value for s in MOStatus if s.is_open)
+_COUNTED_POSITIONS = 8
 _output = aliased(items, name="output")
 
 
@@ -216,7 +218,9 @@ class SqlManufacturingRepository:
 
     def many(self, numbers: Sequence[str]) -> list[ManufacturingOrder]:
         """The MOs ``numbers`` in rank order, in four queries."""
-        return self._load(manufacturing_orders.c.number.in_(list(numbers))) if numbers else []
+        if not numbers:
+            return []
+        return self._load(one_of(self.session, manufacturing_orders.c.number, numbers))
 
     def make_rows(self, numbers: Sequence[str]) -> list[MakeListRow]:
         if not numbers:
@@ -242,7 +246,7 @@ class SqlManufacturingRepository:
             .join(_output, _output.c.id == mo.c.item_id)
             .outerjoin(sales_lines, sales_lines.c.id == mo.c.sales_line_id)
             .outerjoin(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
-            .where(mo.c.number.in_(list(numbers)))
+            .where(one_of(self.session, mo.c.number, numbers))
             .order_by(mo.c.rank, mo.c.id)
         ).all()
         ids = [row[0] for row in heads]
@@ -250,7 +254,7 @@ class SqlManufacturingRepository:
         minutes: dict[int, Decimal] = dict(
             self.session.execute(
                 select(mo_tasks.c.mo_id, func.sum(mo_tasks.c.planned_minutes))
-                .where(mo_tasks.c.mo_id.in_(ids))
+                .where(one_of(self.session, mo_tasks.c.mo_id, ids))
                 .group_by(mo_tasks.c.mo_id)
             ).all()
         )
@@ -259,7 +263,10 @@ class SqlManufacturingRepository:
             select(
                 mo_tasks.c.mo_id, mo_tasks.c.sequence, mo_tasks.c.name, mo_tasks.c.blocked_reason
             )
-            .where(mo_tasks.c.mo_id.in_(ids), mo_tasks.c.status == TaskStatus.BLOCKED.value)
+            .where(
+                one_of(self.session, mo_tasks.c.mo_id, ids),
+                mo_tasks.c.status == TaskStatus.BLOCKED.value,
+            )
             .order_by(mo_tasks.c.mo_id, mo_tasks.c.sequence)
         ):
             blocked.setdefault(mo_id, blocked_task_text(sequence, name, reason))
@@ -339,6 +346,26 @@ class SqlManufacturingRepository:
         MOs are open; two light queries."""
         mo = manufacturing_orders
         open_mo = mo.c.status.in_(OPEN_STATUSES)
+        total = self.session.execute(select(func.count()).select_from(mo).where(open_mo))
+        if len(numbers) <= _COUNTED_POSITIONS:
+            # A few MOs (a move): count the open orders ahead of each on the (status, rank)
+            # index, rather than number the whole list.
+            found: dict[str, int] = {}
+            for number, rank, row_id in self.session.execute(
+                select(mo.c.number, mo.c.rank, mo.c.id).where(
+                    open_mo, mo.c.number.in_(list(numbers))
+                )
+            ):
+                ahead = self.session.execute(
+                    select(func.count())
+                    .select_from(mo)
+                    .where(
+                        open_mo,
+                        or_(mo.c.rank < rank, and_(mo.c.rank == rank, mo.c.id < row_id)),
+                    )
+                ).scalar_one()
+                found[number] = int(ahead) + 1
+            return found, int(total.scalar_one())
         ranked = (
             select(
                 mo.c.number,
@@ -353,7 +380,6 @@ class SqlManufacturingRepository:
                 select(ranked.c.number, ranked.c.position).where(ranked.c.number.in_(list(numbers)))
             )
         }
-        total = self.session.execute(select(func.count()).select_from(mo).where(open_mo))
         return found, int(total.scalar_one())
 
     def open_at(self, workstation: str) -> set[str]:
@@ -491,7 +517,7 @@ class SqlManufacturingRepository:
         for r in self.session.execute(
             select(mo_ingredients, items.c.sku)
             .join(items, items.c.id == mo_ingredients.c.item_id)
-            .where(mo_ingredients.c.mo_id.in_(ids))
+            .where(one_of(self.session, mo_ingredients.c.mo_id, ids))
             .order_by(mo_ingredients.c.mo_id, mo_ingredients.c.id)
         ):
             ingredient = Ingredient(r.sku, r.planned, r.consumed, r.consumed_cost, id=r.id)
@@ -502,7 +528,7 @@ class SqlManufacturingRepository:
             select(mo_tasks, workstations.c.code.label("ws"), operators.c.code.label("op"))
             .join(workstations, workstations.c.id == mo_tasks.c.workstation_id)
             .outerjoin(operators, operators.c.id == mo_tasks.c.operator_id)
-            .where(mo_tasks.c.mo_id.in_(ids))
+            .where(one_of(self.session, mo_tasks.c.mo_id, ids))
             .order_by(mo_tasks.c.mo_id, mo_tasks.c.sequence)
         ):
             task = Task(
@@ -540,7 +566,7 @@ class SqlManufacturingRepository:
         if tasks:
             for r in self.session.execute(
                 select(task_events)
-                .where(task_events.c.task_id.in_(list(tasks)))
+                .where(one_of(self.session, task_events.c.task_id, tasks))
                 .order_by(task_events.c.id)
             ):
                 tasks[r.task_id].events.append(
@@ -578,7 +604,7 @@ class SqlManufacturingRepository:
                 .where(
                     open_mo,
                     mo_ingredients.c.planned > mo_ingredients.c.consumed,
-                    mo_ingredients.c.item_id.in_(list(wanted.values())),
+                    one_of(self.session, mo_ingredients.c.item_id, wanted.values()),
                 )
             )
             return [
@@ -628,7 +654,7 @@ class SqlManufacturingRepository:
             )
         )
         if skus is not None:
-            query = query.where(items.c.sku.in_(list(skus)))
+            query = query.where(one_of(self.session, items.c.sku, skus))
         return [
             OpenOutput(n, sku, q - c, _day(finish, due))
             for n, sku, q, c, finish, due in self.session.execute(query)
@@ -658,7 +684,7 @@ class SqlManufacturingRepository:
             )
         )
         if skus is not None:
-            query = query.where(items.c.sku.in_(list(skus)))
+            query = query.where(one_of(self.session, items.c.sku, skus))
         return [
             MadeToOrderLink(mo, sku, so, line_no, q - c, _day(finish, due))
             for mo, sku, so, line_no, q, c, finish, due in self.session.execute(query)

@@ -12,15 +12,22 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from takt.store.bulk import one_of
 from takt.store.lookups import Lookups
 from takt.store.tables import allocation_marks, items
 
 EPOCH_ROW = 0
-_ROWS_PER_STATEMENT = 10_000
+# Rows in id order (unnest keeps the array's order), so two transactions take the row locks in
+# the same order.
+_PG_UPSERT = text(
+    "INSERT INTO allocation_marks (item_id, mark) "
+    "SELECT unnest(CAST(:ids AS BIGINT[])), :mark "
+    "ON CONFLICT (item_id) DO UPDATE SET mark = excluded.mark"
+)
 
 
 class SqlAllocationMarks:
@@ -59,14 +66,17 @@ class SqlAllocationMarks:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         # Rows in id order, so two transactions take the row locks in the same order. The epoch
         # row comes back too when a test or a reset emptied the table.
-        rows = [{"item_id": i, "mark": mark} for i in sorted(self._ids)]
-        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-            # Multi-row statements: on PostgreSQL each row of an executemany is a round trip.
-            upsert = insert(allocation_marks).values(rows[start : start + _ROWS_PER_STATEMENT])
+        ids = sorted(self._ids)
+        if dialect == "postgresql":
+            # One statement of one array whatever the number of items (see store.bulk).
+            self.session.execute(_PG_UPSERT, {"ids": ids, "mark": mark})
+        else:
+            upsert = insert(allocation_marks)
             self.session.execute(
                 upsert.on_conflict_do_update(
                     index_elements=["item_id"], set_={"mark": upsert.excluded.mark}
-                )
+                ),
+                [{"item_id": i, "mark": mark} for i in ids],
             )
         self.session.execute(
             insert(allocation_marks)
@@ -86,5 +96,5 @@ class SqlAllocationMarks:
             allocation_marks, allocation_marks.c.item_id == items.c.id
         )
         if skus is not None:
-            query = query.where(items.c.sku.in_(sorted(set(skus))))
+            query = query.where(one_of(self.session, items.c.sku, sorted(set(skus))))
         return int(epoch), {sku: mark or 0 for sku, mark in self.session.execute(query)}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from takt.app.ports import OpenPurchaseLine
 from takt.domain.errors import NotFound
 from takt.domain.purchasing import PurchaseLine, PurchaseOrder, PurchaseStatus
+from takt.store.bulk import one_of
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
@@ -156,7 +157,7 @@ class SqlPurchaseRepository:
             )
         )
         if skus is not None:
-            query = query.where(items.c.sku.in_(list(skus)))
+            query = query.where(one_of(self.session, items.c.sku, skus))
         return [
             OpenPurchaseLine(n, ln, sku, (q - r) * f, d)
             for n, ln, sku, q, r, f, d in self.session.execute(query)

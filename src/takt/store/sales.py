@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from takt.app.ports import OpenSalesLine
 from takt.domain.errors import NotFound
 from takt.domain.sales import SalesLine, SalesOrder, SalesStatus
+from takt.store.bulk import one_of
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
@@ -91,7 +92,7 @@ class SqlSalesRepository:
             for r in self.session.execute(
                 select(sales_lines, items.c.sku)
                 .join(items, items.c.id == sales_lines.c.item_id)
-                .where(sales_lines.c.order_id.in_(list(orders)))
+                .where(one_of(self.session, sales_lines.c.order_id, orders))
                 .order_by(sales_lines.c.order_id, sales_lines.c.line_no)
             ):
                 line = SalesLine(
@@ -174,7 +175,7 @@ class SqlSalesRepository:
             .where(sales_orders.c.status.in_(OPEN_STATUSES), remaining > 0)
         )
         if skus is not None:
-            query = query.where(items.c.sku.in_(list(skus)))
+            query = query.where(one_of(self.session, items.c.sku, skus))
         if through is not None:
             # The order sales orders rank in (takt.app.availability): a row-value comparison.
             query = query.where(

@@ -20,7 +20,7 @@ from takt.domain.errors import NotFound
 from takt.domain.items import Item
 from takt.domain.ledger import LedgerEntry, PostingResult, Reason, StockKey
 from takt.domain.valuation import CostLayer
-from takt.store.bulk import insert_rows, update_rows
+from takt.store.bulk import insert_rows, one_of, update_rows
 from takt.store.items import item_from_row, item_select
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
@@ -40,7 +40,7 @@ class SqlStockRepository:
         wanted = sorted(set(skus))
         rows = self.session.execute(
             item_select()
-            .where(items.c.sku.in_(wanted))
+            .where(one_of(self.session, items.c.sku, wanted))
             .order_by(items.c.id)
             .with_for_update(of=items)
         ).all()
@@ -57,7 +57,7 @@ class SqlStockRepository:
         rows = self.session.execute(
             select(items.c.sku, func.sum(stock_balances.c.quantity))
             .join(items, items.c.id == stock_balances.c.item_id)
-            .where(items.c.sku.in_(wanted))
+            .where(one_of(self.session, items.c.sku, wanted))
             .group_by(items.c.sku)
         )
         for sku, total in rows:
@@ -106,8 +106,16 @@ class SqlStockRepository:
                 stock_balances.c.batch,
                 stock_balances.c.quantity,
             )
-            .where(stock_balances.c.item_id.in_(sorted({i for i, _, _ in by_ids})))
-            .where(stock_balances.c.location_id.in_(sorted({loc for _, loc, _ in by_ids})))
+            .where(
+                one_of(self.session, stock_balances.c.item_id, sorted({i for i, _, _ in by_ids}))
+            )
+            .where(
+                one_of(
+                    self.session,
+                    stock_balances.c.location_id,
+                    sorted({loc for _, loc, _ in by_ids}),
+                )
+            )
             .order_by(stock_balances.c.id)
             .with_for_update()
         )
