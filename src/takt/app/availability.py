@@ -23,11 +23,12 @@ Choices where DOMAIN.md is silent:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from takt.app.itemlines import ItemLines, other_refs
 from takt.app.ports import UnitOfWork
 from takt.domain.allocation import (
     Demand,
@@ -248,7 +249,7 @@ def _merge_supplies(supplies: Iterable[Supply]) -> list[Supply]:
 class Allocation:
     """The allocation of a set of items: every line's status and the items' figures."""
 
-    lines: dict[str, LineStatus]
+    lines: Mapping[str, LineStatus]
     figures: dict[str, ItemFigures]
     tallies: dict[str, Tally] | None = None
     """Per order, how many of its lines are green, amber and red (worked out when first asked)."""
@@ -354,6 +355,9 @@ class _Kept:
     epoch: int = 0
     marks: dict[str, int] = field(default_factory=dict)
     lines: dict[str, dict[str, LineStatus]] = field(default_factory=dict)
+    """Each item's lines by reference; a dict is replaced, never changed, once made."""
+    other: dict[str, str] = field(default_factory=dict)
+    """The item of each kept line whose reference does not end with the item's SKU."""
     figures: dict[str, ItemFigures] = field(default_factory=dict)
     whole: Allocation | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -366,6 +370,7 @@ class _Kept:
             self.epoch = epoch
             self.marks.clear()
             self.lines.clear()
+            self.other.clear()
             self.figures.clear()
             self.whole = None
         stale = [sku for sku, mark in marks.items() if self.marks.get(sku) != mark]
@@ -375,22 +380,20 @@ class _Kept:
             per_item: dict[str, dict[str, LineStatus]] = {sku: {} for sku in stale}
             for ref, line in fresh.lines.items():
                 per_item.setdefault(line.item, {})[ref] = line
-            # The whole allocation is patched item by item rather than put together again.
-            patched = None if self.whole is None else dict(self.whole.lines)
-            patched_figures = None if self.whole is None else dict(self.whole.figures)
+            # The whole allocation is patched item by item rather than put together again: its
+            # per-order tallies by difference, its lines by swapping the items' own dicts.
             tallies = None if self.whole is None else dict(self.whole.order_tallies())
             for sku in stale:
-                if patched is not None and patched_figures is not None and tallies is not None:
-                    for ref, line in self.lines.get(sku, {}).items():
-                        del patched[ref]
+                old, new = self.lines.get(sku, {}), per_item[sku]
+                if tallies is not None:
+                    for line in old.values():
                         _count(tallies, line, -1)
-                    patched.update(per_item[sku])
-                    for line in per_item[sku].values():
+                    for line in new.values():
                         _count(tallies, line, 1)
-                    patched_figures.pop(sku, None)
-                    if sku in fresh.figures:
-                        patched_figures[sku] = fresh.figures[sku]
-                self.lines[sku] = per_item[sku]
+                for ref in old:
+                    self.other.pop(ref, None)
+                self.other.update(other_refs(new))
+                self.lines[sku] = new
                 if sku in fresh.figures:
                     self.figures[sku] = fresh.figures[sku]
                 else:
@@ -398,19 +401,21 @@ class _Kept:
                 self.marks[sku] = marks[sku]
             self.whole = (
                 None
-                if patched is None or patched_figures is None
-                else Allocation(patched, patched_figures, tallies)
+                if tallies is None
+                else Allocation(ItemLines(self.lines, self.other), dict(self.figures), tallies)
             )
         if not whole:
             return self._assemble(marks)
         gone = set(self.marks) - set(marks)
         if gone:
             for sku in gone:
+                for ref in self.lines[sku]:
+                    self.other.pop(ref, None)
                 del self.marks[sku], self.lines[sku]
                 self.figures.pop(sku, None)
             self.whole = None
         if self.whole is None:
-            self.whole = self._assemble(marks)
+            self.whole = Allocation(ItemLines(self.lines, self.other), dict(self.figures))
         return self.whole
 
     def current(self, epoch: int, marks: dict[str, int]) -> dict[str, LineStatus] | None:

@@ -128,7 +128,7 @@ class LineView:
 
 def _sales_lines(
     order: SalesOrder,
-    allocated: dict[str, LineStatus],
+    allocated: Mapping[str, LineStatus],
     whatif: dict[str, LineAllocation],
     mo_note: dict[str, str],
 ) -> list[LineView]:
@@ -177,7 +177,9 @@ def _sales_lines(
     return views
 
 
-def _ingredient_lines(mo: ManufacturingOrder, allocated: dict[str, LineStatus]) -> list[LineView]:
+def _ingredient_lines(
+    mo: ManufacturingOrder, allocated: Mapping[str, LineStatus]
+) -> list[LineView]:
     views: list[LineView] = []
     for ing in mo.ingredients:
         base = (ing.sku, ing.sku, ing.planned, ing.consumed, ing.remaining)
@@ -529,7 +531,7 @@ def make_order(
 
 def _make_row(
     mo: ManufacturingOrder,
-    allocated: dict[str, LineStatus],
+    allocated: Mapping[str, LineStatus],
     customer_of: dict[str, str],
     today: date,
 ) -> MakeRow:
