@@ -14,7 +14,9 @@ and sales orders of ``--lines`` lines, everything in stock) and times:
   transaction: 300 consumptions and the output);
 - ``receive_po``: ``takt.app.purchasing.receive_order`` of a whole 300-line delivery (one
   transaction); ``receive_po_line``: ``receive_purchase`` of one line of a 300-line order;
-- ``ship_so`` / ``ship_so_line``: the same for ``takt.app.sales.ship_order`` and ``ship``.
+- ``ship_so`` / ``ship_so_line``: the same for ``takt.app.sales.ship_order`` and ``ship``;
+  ``ship_so_last``: ``ship_order`` of an order ranked after every other one (the worst case:
+  a shipment reads the demand ranked up to its order).
 
 All-or-nothing: ``complete`` of an MO with one of its 300 ingredients short, a per-line receipt
 over the quantity still expected, a shipment of more than allocation gives, and both whole
@@ -34,11 +36,12 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, bindparam, text
 
 from bench._orderbook import (
     BASE_DAY,
@@ -75,10 +78,12 @@ from takt.app.sales import (
     ship,
     ship_order,
 )
+from takt.app.stock import post_moves, utc_now
 from takt.config import Settings, Takt, bootstrap
 from takt.domain.bom import Bom, BomLine
 from takt.domain.errors import DomainError
 from takt.domain.items import Item, ItemKind
+from takt.domain.ledger import Move, Reason, StockKey
 
 TARGET_S = 0.2
 KIT = "DOC-KIT"
@@ -291,6 +296,30 @@ def run_database(
             "ship_so",
             laps_of([partial(ship_whole_so, takt, n) for n in sos]),
             what=f"ship_order() of a {lines}-line sales order, one transaction",
+        )
+        last = [docs.so() for _ in range(repeat)]
+        # Enough of every product for all the orders ahead, in one posting.
+        with takt.uows() as uow:
+            moves = [
+                Move(StockKey(sku, LOCATION, ""), Decimal(1_000_000), Reason.RECEIPT, Decimal(1))
+                for sku in docs.products
+            ]
+            post_moves(uow, moves, "BENCH-STOCK", "bench", "stock for the last order", utc_now)
+            uow.commit()
+        with engine.begin() as connection:
+            # Behind every other order (rank, then delivery date): shipping it reads all the
+            # demand of its items, where the order above, first in line, reads almost none.
+            connection.execute(
+                text(
+                    "UPDATE sales_orders SET rank = (SELECT MAX(rank) FROM sales_orders) + 1, "
+                    "delivery_date = :day WHERE number IN :numbers"
+                ).bindparams(bindparam("numbers", expanding=True)),
+                {"day": BASE_DAY + timedelta(days=365), "numbers": last},
+            )
+        emit_case(
+            "ship_so_last",
+            laps_of([partial(ship_whole_so, takt, n) for n in last]),
+            what=f"ship_order() of a {lines}-line sales order ranked after every other one",
         )
 
         # All-or-nothing.
