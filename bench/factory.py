@@ -6,8 +6,9 @@ shifts (two 8-hour shifts Monday to Friday, or three for the bottleneck family),
 holidays, 1-3 maintenance windows each; and ``2000 × scale`` manufacturing orders of 3-8
 operations with setup times, material release dates, due dates, weights and a sales rank that
 does not follow the due dates. It prints one JSON line per engine (rank-order dispatch, earliest
-due date dispatch, the optimiser, which starts from the better of them): total weighted
-tardiness, late orders, makespan, run time and whether the plan passed the validator.
+due date dispatch, the optimiser, which starts from the best of its dispatch rules, these two
+among them; ``warm_start`` is that start's weighted tardiness): total weighted tardiness, late
+orders, makespan, run time and whether the plan passed the validator.
 
 ``--operators N`` staffs the plant: N people, half on the early shift (06:00-14:00) and half on
 the late one (14:00-22:00), Monday to Friday, each with the skills of three station families

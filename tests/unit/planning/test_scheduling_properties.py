@@ -5,6 +5,7 @@ Plants come plain, or staffed: operators with skills and shifts, and downtime of
 
 from __future__ import annotations
 
+import math
 import time
 
 from hypothesis import HealthCheck, given, settings
@@ -13,8 +14,17 @@ from hypothesis import strategies as st
 from takt.planning.scheduling.cpsat.lns import improve
 from takt.planning.scheduling.cpsat.model import build
 from takt.planning.scheduling.cpsat.solve import optimise
-from takt.planning.scheduling.dispatch import dispatch, dispatch_by_work_remaining, earliest_starts
-from takt.planning.scheduling.plan import Objective, objective_value
+from takt.planning.scheduling.cpsat.subplan import improve_tardiness
+from takt.planning.scheduling.dispatch import (
+    Replay,
+    dispatch,
+    dispatch_by_priority,
+    dispatch_by_work_remaining,
+    earliest_starts,
+    priority_order,
+)
+from takt.planning.scheduling.plan import Objective, Plan, measure, objective_value
+from takt.planning.scheduling.priority import blended, improve_order
 from takt.planning.scheduling.problem import (
     ANY_SKILL,
     Calendar,
@@ -249,3 +259,58 @@ def test_lns_steps_keep_plans_valid_and_never_worse(problem: Problem) -> None:
     assert steps >= 1
     assert validate(problem, plan) == []
     assert best <= value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=st.one_of(problems(), staffed_problems()), c=st.sampled_from([0.0, 16.0, math.inf]))
+def test_priority_plans_are_valid_and_replays_plan_alike(problem: Problem, c: float) -> None:
+    order = priority_order(problem, blended(problem, c))
+    plan = dispatch_by_priority(problem, blended(problem, c))
+    assert validate(problem, plan) == []
+    replay = Replay(problem, every=2)
+    first, boards = replay.try_order(order)
+    assert first == plan
+    replay.keep(order, boards)
+    # The last job first, where the jobs it follows allow: replayed from the change only.
+    moved = [order[-1], *order[:-1]]
+    if all(not problem.jobs[j].after for j in moved):
+        changed, _ = replay.try_order(moved)
+        assert changed == dispatch_by_priority(
+            problem, [float(moved.index(j)) for j in range(len(order))]
+        )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=st.one_of(problems(), staffed_problems()))
+def test_subplan_lns_keeps_plans_valid_and_never_worse(problem: Problem) -> None:
+    warm = dispatch(problem)
+    start = measure(problem, warm).weighted_tardiness
+    found = improve_tardiness(problem, warm, time.monotonic() + 0.3, workers=1, seed=3)
+    assert validate(problem, found.plan) == []
+    assert found.weighted_tardiness == measure(problem, found.plan).weighted_tardiness <= start
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=st.one_of(problems(), staffed_problems()))
+def test_order_search_keeps_plans_valid_and_never_worse(problem: Problem) -> None:
+    order = priority_order(problem, [float(job.rank) for job in problem.jobs])
+    start = measure(problem, dispatch_by_priority(problem, [float(j.rank) for j in problem.jobs]))
+
+    def value(plan: Plan) -> int:
+        return measure(problem, plan).weighted_tardiness
+
+    found = improve_order(problem, order, value, time.monotonic() + 0.2, seed=1)
+    assert validate(problem, found.plan) == []
+    assert found.value == value(found.plan) <= start.weighted_tardiness
+    assert sorted(found.order) == list(range(len(problem.jobs)))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=st.one_of(problems(), staffed_problems()))
+def test_the_optimiser_without_the_full_model_is_valid_and_no_worse(problem: Problem) -> None:
+    result = optimise(problem, time_limit=0.5, workers=1, seed=0, lns_mode="subplan")
+    assert result.plan is not None, result.reason
+    assert validate(problem, result.plan) == []
+    assert result.warm_start_objective is not None
+    assert result.objective == measure(problem, result.plan).weighted_tardiness
+    assert result.objective <= result.warm_start_objective

@@ -14,6 +14,10 @@ both free over its whole span and working together for its work (ties: the opera
 skills, keeping versatile people free for work only they can do). Operations that need no
 operator take the path they always took, so plants without operators plan exactly as before.
 
+:func:`dispatch_by_priority` takes jobs in any given priority order instead of by rank (the
+tardiness rules of :mod:`takt.planning.scheduling.priority` use it); :class:`Replay` plans many
+orders that differ a little, each from the board kept just before its first change.
+
 :func:`dispatch_by_work_remaining` is a variant for makespan (benchmarks): it interleaves jobs,
 always scheduling next the ready operation of the job with the most work remaining.
 
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 
 from takt.planning.scheduling.calendar import Availability, WorkTime
 from takt.planning.scheduling.plan import Assignment, Plan
@@ -55,17 +60,26 @@ class _Unit:
     ) -> tuple[int, int] | None:
         """Earliest placement at or after ``ready`` in a hole of this unit."""
         starts, ends = self.starts, self.ends
+        count = len(starts)
         idx = bisect_right(ends, ready)
         t = ready
-        while True:
-            gap_end = starts[idx] if idx < len(starts) else avail.horizon
-            placed = avail.fit(t, work, pausable, gap_end)
-            if placed is not None:
-                return placed
-            if idx >= len(starts):
-                return None
-            t = max(t, ends[idx])
+        # The holes before each busy span, then the one after the last up to the horizon. A
+        # hole shorter than the work cannot hold it: the calendar arithmetic is skipped there.
+        while idx < count:
+            if starts[idx] - t >= work:
+                placed = avail.fit(t, work, pausable, starts[idx])
+                if placed is not None:
+                    return placed
+            if ends[idx] > t:
+                t = ends[idx]
             idx += 1
+        return avail.fit(t, work, pausable, avail.horizon) if avail.horizon - t >= work else None
+
+    def copy(self) -> _Unit:
+        other = _Unit()
+        other.starts = self.starts[:]
+        other.ends = self.ends[:]
+        return other
 
     def free_from(self, t: int) -> int:
         """``t``, or the end of the busy span that holds ``t``."""
@@ -232,6 +246,32 @@ class _Board:
     def plan(self) -> Plan:
         return Plan.of(self.problem, list(self.placed.values()))
 
+    def copy(self) -> _Board:
+        """An independent board in the same state (working time is shared: it never changes)."""
+        other = _Board.__new__(_Board)
+        other.problem = self.problem
+        other.time = self.time
+        other.units = [[unit.copy() for unit in row] for row in self.units]
+        other.people = [person.copy() for person in self.people]
+        other.placed = dict(self.placed)
+        return other
+
+    def place_job(self, j: int) -> None:
+        """Place every operation of job ``j`` in routing order (the jobs it follows are placed)."""
+        problem = self.problem
+        job = problem.jobs[j]
+        ready = max(
+            [
+                job.release,
+                *(
+                    self.placed[p, len(problem.jobs[p].operations) - 1].end
+                    for p in problem.predecessors[j]
+                ),
+            ]
+        )
+        for k, op in enumerate(job.operations):
+            ready = self.place(j, k, op, ready).end
+
 
 def job_order(problem: Problem, by_rank: bool = True) -> list[int]:
     """Jobs by (rank, due date, input order), each after the jobs it must follow.
@@ -239,10 +279,15 @@ def job_order(problem: Problem, by_rank: bool = True) -> list[int]:
     With ``by_rank`` False the rank is ignored: earliest due date first.
     """
 
-    def key(j: int) -> tuple[int, float, int]:
+    def key(j: int) -> tuple[float, float]:
         job = problem.jobs[j]
-        return (job.rank if by_rank else 0, float("inf") if job.due is None else job.due, j)
+        return (job.rank if by_rank else 0, float("inf") if job.due is None else job.due)
 
+    return _ordered(problem, key)
+
+
+def _ordered(problem: Problem, key: Callable[[int], tuple[float, ...]]) -> list[int]:
+    """Jobs by increasing ``key`` (ties: input order), each after the jobs it must follow."""
     preds = problem.predecessors
     waiting = [len(p) for p in preds]
     successors: list[list[int]] = [[] for _ in problem.jobs]
@@ -270,21 +315,85 @@ def dispatch(problem: Problem, by_rank: bool = True) -> Plan:
     Raises:
         ScheduleError: an operation fits nowhere before the horizon.
     """
+    return _dispatch_in(problem, job_order(problem, by_rank))
+
+
+def dispatch_by_priority(problem: Problem, priority: Sequence[float]) -> Plan:
+    """The instant plan with jobs taken by increasing ``priority[j]`` instead of rank.
+
+    Ties go by input order; a job still never goes before the jobs it comes ``after``. Priority
+    rules for tardiness (:mod:`takt.planning.scheduling.priority`) plan through this.
+
+    Raises:
+        ScheduleError: an operation fits nowhere before the horizon.
+        ValueError: ``priority`` does not hold one value per job.
+    """
+    return _dispatch_in(problem, priority_order(problem, priority))
+
+
+def priority_order(problem: Problem, priority: Sequence[float]) -> list[int]:
+    """Jobs by increasing ``priority[j]`` (ties: input order), each after the jobs it follows.
+
+    Raises:
+        ValueError: ``priority`` does not hold one value per job.
+    """
+    if len(priority) != len(problem.jobs):
+        raise ValueError(f"{len(priority)} priorities for {len(problem.jobs)} jobs")
+    return _ordered(problem, lambda j: (priority[j],))
+
+
+def _dispatch_in(problem: Problem, order: list[int]) -> Plan:
+    """Place every job's operations, job after job in ``order`` (see the module docstring)."""
     board = _Board(problem)
-    for j in job_order(problem, by_rank):
-        job = problem.jobs[j]
-        ready = max(
-            [
-                job.release,
-                *(
-                    board.placed[p, len(problem.jobs[p].operations) - 1].end
-                    for p in problem.predecessors[j]
-                ),
-            ]
-        )
-        for k, op in enumerate(job.operations):
-            ready = board.place(j, k, op, ready).end
+    for j in order:
+        board.place_job(j)
     return board.plan()
+
+
+class Replay:
+    """Instant plans of job orders that differ little from one another, each made quickly.
+
+    The plan of an order depends on the board after each of its prefixes. Keeping the board
+    after every ``every`` jobs of the order last :meth:`keep`-t, a changed order is dispatched
+    again only from the kept board just before its first change: moving a job a few places
+    up re-places the jobs from there on, not the whole plant.
+    """
+
+    def __init__(self, problem: Problem, every: int = 50) -> None:
+        self.problem = problem
+        self.every = max(1, every)
+        self.order: list[int] = []
+        self.boards: list[_Board] = []
+
+    def _run(self, order: list[int], first: int, board: _Board) -> tuple[Plan, list[_Board]]:
+        boards: list[_Board] = []
+        for i in range(first, len(order)):
+            if i % self.every == 0:
+                boards.append(board.copy())
+            board.place_job(order[i])
+        return board.plan(), boards
+
+    def try_order(self, order: list[int]) -> tuple[Plan, list[_Board]]:
+        """The plan of ``order`` and the boards to :meth:`keep` should it be chosen.
+
+        ``order`` must list each job once, after the jobs it follows.
+
+        Raises:
+            ScheduleError: an operation fits nowhere before the horizon.
+        """
+        first = 0
+        while first < len(order) and first < len(self.order) and order[first] == self.order[first]:
+            first += 1
+        block = min(first // self.every, len(self.boards) - 1)
+        if block < 0:  # nothing kept yet
+            return self._run(order, 0, _Board(self.problem))
+        plan, boards = self._run(order, block * self.every, self.boards[block].copy())
+        return plan, self.boards[:block] + boards
+
+    def keep(self, order: list[int], boards: list[_Board]) -> None:
+        """Make ``order`` (with the boards :meth:`try_order` gave for it) the one to change next."""
+        self.order = list(order)
+        self.boards = boards
 
 
 def dispatch_by_work_remaining(problem: Problem) -> Plan:

@@ -15,7 +15,12 @@ from takt.planning.scheduling.cpsat.constraints import (
     add_redundant,
 )
 from takt.planning.scheduling.cpsat.objective import ObjectiveVars, add_objective
-from takt.planning.scheduling.cpsat.variables import Variables, build_variables
+from takt.planning.scheduling.cpsat.variables import (
+    ModeVars,
+    OpVars,
+    Variables,
+    build_variables,
+)
 from takt.planning.scheduling.plan import Assignment, Objective, Plan
 from takt.planning.scheduling.problem import Problem
 
@@ -49,28 +54,8 @@ def add_hint(built: Built, plan: Plan, model: cp_model.CpModel | None = None) ->
     model.clear_hints()  # type: ignore[no-untyped-call]
     for row, plan_row in zip(built.variables.ops, plan.assignments, strict=True):
         for op, a in zip(row, plan_row, strict=True):
-            if op.pinned:
-                continue
-            model.add_hint(op.start, a.start)
-            model.add_hint(op.end, a.end)
-            if op.span is not None:
-                model.add_hint(op.span, a.end - a.start)
-            for crew in op.crew:
-                if not isinstance(crew.chosen, int):
-                    model.add_hint(crew.chosen, crew.operator == a.operator)
-                if crew.busy is not None:
-                    model.add_hint(crew.busy, crew.operator == a.operator and a.end > a.start)
-            for mode in op.modes:
-                chosen = mode.fits(a.resource, a.unit, a.operator)
-                if not isinstance(mode.present, int):
-                    model.add_hint(mode.present, chosen)
-                elapsed = a.end - a.start
-                if mode.size is not None:
-                    least = min(value for _, value, _ in mode.choices)
-                    model.add_hint(mode.size, elapsed if chosen else least)
-                for literal, value, _ in mode.choices:
-                    if literal is not None:
-                        model.add_hint(literal, chosen and value == elapsed)
+            if not op.pinned:
+                hint_operation(model, op, a)
     goal = built.objective
     ends = [plan.completion(j) for j in range(len(plan.assignments))]
     model.add_hint(goal.makespan, max(ends, default=0))
@@ -81,6 +66,30 @@ def add_hint(built: Built, plan: Plan, model: cp_model.CpModel | None = None) ->
     if goal.lateness is not None:
         var, dues = goal.lateness
         model.add_hint(var, max((ends[j] - due for j, due in dues), default=0))
+
+
+def hint_operation(model: cp_model.CpModel, op: OpVars, a: Assignment) -> None:
+    """Hint every variable of one unpinned operation with where and when ``a`` runs it."""
+    model.add_hint(op.start, a.start)
+    model.add_hint(op.end, a.end)
+    if op.span is not None:
+        model.add_hint(op.span, a.end - a.start)
+    for crew in op.crew:
+        if not isinstance(crew.chosen, int):
+            model.add_hint(crew.chosen, crew.operator == a.operator)
+        if crew.busy is not None:
+            model.add_hint(crew.busy, crew.operator == a.operator and a.end > a.start)
+    for mode in op.modes:
+        chosen = mode.fits(a.resource, a.unit, a.operator)
+        if not isinstance(mode.present, int):
+            model.add_hint(mode.present, chosen)
+        elapsed = a.end - a.start
+        if mode.size is not None:
+            least = min(value for _, value, _ in mode.choices)
+            model.add_hint(mode.size, elapsed if chosen else least)
+        for literal, value, _ in mode.choices:
+            if literal is not None:
+                model.add_hint(literal, chosen and value == elapsed)
 
 
 def make_solver(time_limit: float, workers: int, seed: int) -> cp_model.CpSolver:
@@ -99,16 +108,7 @@ def extract(problem: Problem, built: Built, solver: cp_model.CpSolver) -> Plan:
         for k, op in enumerate(row):
             if op.pinned:
                 continue
-            chosen = op.modes[0]
-            for mode in op.modes:
-                if isinstance(mode.present, int) or solver.boolean_value(mode.present):
-                    chosen = mode
-                    break
-            operator = None
-            for crew in op.crew:
-                if isinstance(crew.chosen, int) or solver.boolean_value(crew.chosen):
-                    operator = crew.operator
-                    break
+            chosen, operator = read_choice(solver, op)
             raw.append(
                 Raw(
                     j,
@@ -121,6 +121,21 @@ def extract(problem: Problem, built: Built, solver: cp_model.CpSolver) -> Plan:
                 )
             )
     return Plan.of(problem, assign_units(problem, raw))
+
+
+def read_choice(solver: cp_model.CpSolver, op: OpVars) -> tuple[ModeVars, int | None]:
+    """The mode and the operator (None: needs none) the solver's solution gives ``op``."""
+    chosen = op.modes[0]
+    for mode in op.modes:
+        if isinstance(mode.present, int) or solver.boolean_value(mode.present):
+            chosen = mode
+            break
+    operator = None
+    for crew in op.crew:
+        if isinstance(crew.chosen, int) or solver.boolean_value(crew.chosen):
+            operator = crew.operator
+            break
+    return chosen, operator
 
 
 class Raw(NamedTuple):

@@ -102,6 +102,10 @@ class Variables:
     timed: bool = False  # some unit or operator does not work all the time
 
 
+TimingKeys = dict[int, tuple[tuple[int, ...], tuple[int, ...]]]
+"""Working times compared by value, cached per object (see :func:`operation_variables`)."""
+
+
 def build_variables(
     model: cp_model.CpModel, problem: Problem, lower: list[list[int]], horizon: int
 ) -> Variables:
@@ -111,7 +115,7 @@ def build_variables(
     may be tighter than the problem's when the caller knows no better plan ends later.
     """
     time = WorkTime(problem)
-    keys: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    keys: TimingKeys = {}
     ops: list[list[OpVars]] = []
     for j, job in enumerate(problem.jobs):
         row: list[OpVars] = []
@@ -120,44 +124,54 @@ def build_variables(
             if op.pin is not None:
                 row.append(_pinned(model, problem, op, name))
                 continue
-            lo = lower[j][k]
-            start = model.new_int_var(lo, horizon, f"s_{name}")
-            end = model.new_int_var(lo, horizon, f"e_{name}")
-            timings = _timings(problem, time, op, keys)
-            single = len(timings) == 1
-            modes: list[ModeVars] = []
-            for n, (r, unit, work, avail, group) in enumerate(timings):
-                present = 1 if single else model.new_bool_var(f"p_{name}_r{r}_{n}")
-                mode_interval = _mode_interval(
-                    model,
-                    avail,
-                    start,
-                    end,
-                    present,
-                    work,
-                    op.pausable,
-                    lo,
-                    horizon,
-                    f"{name}_r{r}_{n}",
-                )
-                if mode_interval is not None:
-                    interval, size, choices = mode_interval
-                    modes.append(ModeVars(r, work, present, interval, size, choices, unit, group))
-                elif single:
-                    model.add_bool_or([False])  # the only mode cannot fit: infeasible
-                else:
-                    model.add(present == 0)
-            if not single:
-                model.add_exactly_one(m.present for m in modes)
-            vars_ = OpVars(start, end, modes)
-            if op.skill is not None:
-                _add_crew(model, problem, op, vars_, horizon, name)
-            row.append(vars_)
+            row.append(
+                operation_variables(model, problem, time, op, lower[j][k], horizon, name, keys)
+            )
         ops.append(row)
     timed = not all(a.always for units in time.units for a in units) or not all(
         a.always for a in time.operators
     )
     return Variables(ops, time.resources, horizon, timed)
+
+
+def operation_variables(
+    model: cp_model.CpModel,
+    problem: Problem,
+    time: WorkTime,
+    op: Operation,
+    lo: int,
+    hi: int,
+    name: str,
+    keys: TimingKeys,
+) -> OpVars:
+    """Variables of one unpinned operation that starts at or after ``lo`` and ends by ``hi``.
+
+    ``keys`` is a cache shared by the calls for one model (operators grouped by working time).
+    A mode that cannot fit in ``[lo, hi]`` is ruled out; when none fits the model is infeasible.
+    """
+    start = model.new_int_var(lo, hi, f"s_{name}")
+    end = model.new_int_var(lo, hi, f"e_{name}")
+    timings = _timings(problem, time, op, keys)
+    single = len(timings) == 1
+    modes: list[ModeVars] = []
+    for n, (r, unit, work, avail, group) in enumerate(timings):
+        present = 1 if single else model.new_bool_var(f"p_{name}_r{r}_{n}")
+        mode_interval = _mode_interval(
+            model, avail, start, end, present, work, op.pausable, lo, hi, f"{name}_r{r}_{n}"
+        )
+        if mode_interval is not None:
+            interval, size, choices = mode_interval
+            modes.append(ModeVars(r, work, present, interval, size, choices, unit, group))
+        elif single:
+            model.add_bool_or([False])  # the only mode cannot fit: infeasible
+        else:
+            model.add(present == 0)
+    if not single:
+        model.add_exactly_one(m.present for m in modes)
+    vars_ = OpVars(start, end, modes)
+    if op.skill is not None:
+        _add_crew(model, problem, op, vars_, hi, name)
+    return vars_
 
 
 _Timing = tuple[int, int | None, int, Availability, tuple[int, ...]]
@@ -167,7 +181,7 @@ def _timings(
     problem: Problem,
     time: WorkTime,
     op: Operation,
-    keys: dict[int, tuple[tuple[int, ...], tuple[int, ...]]],
+    keys: TimingKeys,
 ) -> list[_Timing]:
     """The modes of ``op`` in the model: (resource, unit, work, working time, operators).
 
