@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Date, delete, func, insert, literal, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    delete,
+    func,
+    insert,
+    literal,
+    not_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from takt.app.ports import OpenSalesLine
@@ -27,6 +38,8 @@ class SqlSalesRepository:
         self.lookups = lookups
         self.marks = marks
         self.tracker = RowTracker()
+        self._line_ids: dict[int, set[int]] = {}
+        """The stored line ids of each order this unit of work read or added."""
 
     def add(self, order: SalesOrder) -> SalesOrder:
         customer_id = self.lookups.id_of(customers, order.customer, "customer", "customer")
@@ -42,6 +55,7 @@ class SqlSalesRepository:
             )
             .returning(sales_orders.c.id)
         ).scalar_one()
+        self._line_ids[order.id] = set()
         self._save_lines(order)
         return order
 
@@ -99,6 +113,7 @@ class SqlSalesRepository:
                     r.line_no, r.sku, r.quantity, r.unit_price, r.shipped, r.cost_shipped, id=r.id
                 )
                 orders[r.order_id].lines.append(line)
+                self._line_ids.setdefault(r.order_id, set()).add(r.id)
                 self.tracker.seen(sales_lines, r.id, _line_values(line))
         return list(orders.values())
 
@@ -114,19 +129,30 @@ class SqlSalesRepository:
     def _save_lines(self, order: SalesOrder) -> None:
         # The order's date, rank and status rank all its lines: every line's item is touched.
         self.marks.touch(ln.sku for ln in order.lines)
-        kept = [ln.id for ln in order.lines if ln.id is not None]
-        gone = sales_lines.c.order_id == order.id, sales_lines.c.id.not_in(kept)
-        # A removed line's (cancelled) make-to-order MO keeps its history, not the link.
-        self.session.execute(
-            update(manufacturing_orders)
-            .where(manufacturing_orders.c.sales_line_id.in_(select(sales_lines.c.id).where(*gone)))
-            .values(sales_line_id=None)
-        )
-        self.marks.touch_ids(
-            self.session.execute(delete(sales_lines).where(*gone).returning(sales_lines.c.item_id))
-            .scalars()
-            .all()
-        )
+        kept = {ln.id for ln in order.lines if ln.id is not None}
+        assert order.id is not None
+        loaded = self._line_ids.get(order.id)
+        if loaded is None or loaded - kept:
+            # Lines were removed (or the order was not read here: look for any).
+            gone = (
+                sales_lines.c.order_id == order.id,
+                not_(one_of(self.session, sales_lines.c.id, sorted(kept))),
+            )
+            # A removed line's (cancelled) make-to-order MO keeps its history, not the link.
+            self.session.execute(
+                update(manufacturing_orders)
+                .where(
+                    manufacturing_orders.c.sales_line_id.in_(select(sales_lines.c.id).where(*gone))
+                )
+                .values(sales_line_id=None)
+            )
+            self.marks.touch_ids(
+                self.session.execute(
+                    delete(sales_lines).where(*gone).returning(sales_lines.c.item_id)
+                )
+                .scalars()
+                .all()
+            )
         new = [ln for ln in order.lines if ln.id is None]
         item_ids = self.lookups.ids_of(items, [ln.sku for ln in new], "SKU", "sku")
         for line in new:
@@ -139,6 +165,8 @@ class SqlSalesRepository:
                 .returning(sales_lines.c.id)
             ).scalar_one()
             self.tracker.seen(sales_lines, line.id, values)
+            kept.add(line.id)
+        self._line_ids[order.id] = kept
         self.tracker.update_changed(
             self.session,
             sales_lines,
