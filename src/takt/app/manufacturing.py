@@ -7,6 +7,7 @@ it is written or none of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from takt.app.webhooks import publish_event
 from takt.domain.bom import BomBook
 from takt.domain.errors import DomainError
 from takt.domain.events import MODone
+from takt.domain.items import Item
 from takt.domain.ledger import LedgerEntry, Move, Reason, StockKey
 from takt.domain.manufacturing import ManufacturingError, ManufacturingOrder, MOStatus, Overhead
 from takt.domain.units import QuantityError, round_cost
@@ -224,21 +226,31 @@ def complete(cmd: Complete, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
         consumption = (
             dict(cmd.consumed) if cmd.consumed is not None else mo.default_consumption(cmd.good)
         )
+        known = {ing.sku for ing in mo.ingredients}
         for sku, qty in consumption.items():
             if qty < 0:
                 raise QuantityError(f"consumed {sku} must not be negative", field="consumed")
-            mo.ingredient(sku)  # refuses what is not an ingredient
+            if sku not in known:
+                mo.ingredient(sku)  # refuses what is not an ingredient
         now = clock()
         entries: list[LedgerEntry] = []
-        moves = _consumption_moves(
-            uow, mo, {k: v for k, v in consumption.items() if v > 0}, cmd.ingredient_batches
-        )
+        taken = {k: v for k, v in consumption.items() if v > 0}
+        # Locked here (posting takes them as they are) so their settings are read once.
+        locked = uow.stock.lock_items(list(taken)) if taken else {}
+        moves = _consumption_moves(uow, mo, taken, cmd.ingredient_batches, locked)
         if moves:
-            posted = post_moves(uow, moves, mo.number, cmd.user, f"completion of {cmd.good}", clock)
-            for sku in consumption:
-                used = [e for e in posted.entries if e.key.item == sku]
-                if used:
-                    mo.issued(sku, -sum((e.quantity for e in used), Decimal(0)), _value(used))
+            posted = post_moves(
+                uow, moves, mo.number, cmd.user, f"completion of {cmd.good}", clock, locked
+            )
+            used: dict[str, list[LedgerEntry]] = {}
+            for entry in posted.entries:
+                used.setdefault(entry.key.item, []).append(entry)
+            mo.issued_all(
+                {
+                    sku: (-sum((e.quantity for e in found), Decimal(0)), _value(found))
+                    for sku, found in used.items()
+                }
+            )
             entries.extend(posted.entries)
         item = uow.items.get(mo.sku)
         unit_cost = mo.output_unit_cost(cmd.good, overhead_rules(uow), now)
@@ -261,9 +273,9 @@ def _consumption_moves(
     mo: ManufacturingOrder,
     consumption: dict[str, Decimal],
     batches: dict[str, str],
+    items: Mapping[str, Item],
 ) -> list[Move]:
     """Consumption moves at the MO's location; batch-tracked ingredients oldest batch first."""
-    items = uow.items.many(list(consumption))
     moves: list[Move] = []
     for sku, qty in sorted(consumption.items()):
         if not items[sku].batch_tracked:

@@ -15,7 +15,13 @@ from fractions import Fraction
 
 from takt.domain.errors import DomainError
 from takt.domain.items import Item
-from takt.domain.units import QuantityError, round_cost, scale_exactly
+from takt.domain.units import (
+    QUANTITY_PLACES,
+    QuantityError,
+    normalize,
+    round_cost,
+    scale_exactly,
+)
 
 ZERO = Decimal(0)
 
@@ -65,6 +71,11 @@ class PurchaseLine:
 
     def to_stock(self, quantity: Decimal) -> Decimal:
         """``quantity`` purchase units in stock units."""
+        if self.factor == 1:
+            # Bought in the stock unit (most lines): no exact-fraction arithmetic needed.
+            exponent = quantity.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent <= QUANTITY_PLACES:
+                return normalize(quantity)
         return scale_exactly(Fraction(quantity) * Fraction(self.factor), self.unit)
 
     @property
