@@ -677,6 +677,8 @@ class SqlManufacturingRepository:
             .join(sales_lines, sales_lines.c.id == manufacturing_orders.c.sales_line_id)
             .join(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
             .where(
+                # Said outright, so the partial index of the MOs made to order serves.
+                manufacturing_orders.c.sales_line_id.is_not(None),
                 manufacturing_orders.c.status.in_(OPEN_STATUSES),
                 manufacturing_orders.c.quantity > manufacturing_orders.c.completed,
                 # A cancelled or delivered order frees its MO's output for everyone else.

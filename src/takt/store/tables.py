@@ -300,6 +300,12 @@ Index(
     manufacturing_orders.c.rank,
 )
 Index("ix_manufacturing_orders_item", manufacturing_orders.c.item_id)
+Index(
+    "ix_manufacturing_orders_sales_line",
+    manufacturing_orders.c.sales_line_id,
+    postgresql_where=manufacturing_orders.c.sales_line_id.is_not(None),
+    sqlite_where=manufacturing_orders.c.sales_line_id.is_not(None),
+)
 
 mo_ingredients = Table(
     "mo_ingredients",
