@@ -3,7 +3,8 @@
 - a planner enters a sales order in the page (its promise date shows), makes it to order and sees
   the MO red on Make; in another browser an admin enters a purchase order for the missing oak
   and receives it (partly, then the rest) in the Buy list's dialog; the first page turns green
-  by itself (server-sent events); then the planner drags the MO to the top of the list;
+  by itself (server-sent events), the MO still ticked for printing; then the planner drags the
+  MO to the top of the list;
 - an operator on a tablet starts and finishes a task, and cannot reach the planners' pages;
 - a planner optimises from the Gantt chart and accepts the optimised plan;
 - an item named ``<img src=x onerror=alert(1)>`` shows as text on every page (no dialog fires).
@@ -122,6 +123,7 @@ def test_a_sales_order_made_to_order_turns_green_live_when_oak_arrives_then_is_d
     planner.goto(f"{base}/make")
     assert _rows(planner) == [legs, table, mo]
     assert "mat-red" in _material(planner, mo)
+    planner.locator(f"#select-{mo}").check()  # ticked for printing: kept through live updates
     planner.wait_for_timeout(300)  # let the event stream connect
 
     # elsewhere, an admin buys 20 m of oak and receives it in the Buy list's dialog, in two parts
@@ -150,6 +152,7 @@ def test_a_sales_order_made_to_order_turns_green_live_when_oak_arrives_then_is_d
     # the planner's page turned green by itself
     waited = _wait_material(planner, mo, "green", timeout=4.0)
     assert waited < 4.0
+    assert planner.locator(f"#select-{mo}").is_checked()
     _shot(planner, "make-live-green.png")
 
     # drag the MO to the top of the list: the table comes back re-ranked, in place

@@ -9,10 +9,14 @@
     if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
   }
 
+  // A tick box is not typing: its tick is put back after a refresh (see the Make list below).
+  var NOT_TYPED = { checkbox: true, radio: true, button: true, submit: true };
   function busyTyping() {
     var el = document.activeElement;
+    var typing = el && (el.tagName === "SELECT" || el.tagName === "TEXTAREA" ||
+      (el.tagName === "INPUT" && !NOT_TYPED[el.type]));
     return !!(el && el.closest && el.closest("[hx-trigger*='takt:changed']") &&
-      (el.tagName === "INPUT" || el.tagName === "SELECT" || el.tagName === "TEXTAREA" || el.closest("details[open]")));
+      (typing || el.closest("details[open]")));
   }
 
   var pending = false;
@@ -165,6 +169,23 @@
     });
   }
   document.addEventListener("htmx:load", function (event) { sortable(event.target); });
+
+  // The Make list's ticked orders (for printing travellers) survive its refreshes: a live
+  // update or a re-rank renders the table anew on the server, so the ticks are kept here and
+  // put back on the new rows.
+  var ticked = new Set();
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box || box.type !== "checkbox" || box.getAttribute("form") !== "make-print") return;
+    if (box.checked) ticked.add(box.value); else ticked.delete(box.value);
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!ticked.size) return;
+    var boxes = document.querySelectorAll("#make-table input[type=checkbox][form=make-print]");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (ticked.has(box.value)) box.checked = true;
+    });
+  });
 
   ready(live);
   ready(function () { sortable(document); });
