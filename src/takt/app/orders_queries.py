@@ -377,14 +377,15 @@ def make_list(
 ) -> list[MakeRow]:
     """MOs (open ones by default) in rank order with their material status."""
     with uows(read_only=True) as uow:
-        mos = uow.manufacturing.orders([s.value for s in statuses] if statuses else None)
-        customer_of = (
-            {o.number: o.customer for o in uow.sales.orders()}
-            if any(m.sales_order for m in mos)
-            else {}
+        heads = uow.manufacturing.make_rows(
+            statuses=[s.value for s in statuses] if statuses else None
+        )
+        customer_of = uow.sales.customers_of(
+            sorted({h.sales_order for h in heads if h.sales_order})
         )
         result = allocation(uow)
-    return [_make_row(m, result.lines, customer_of, today()) for m in mos]
+    day, tallies = today(), result.order_tallies()
+    return [_list_row(h, tallies, customer_of, day) for h in heads]
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,16 +478,16 @@ def make_page(uows: UnitOfWorkFactory, query: MakeQuery, today: Today = date.tod
         customer_of = uow.sales.customers_of(
             sorted({r.sales_order for r in heads.values() if r.sales_order})
         )
-    # An MO's colour is its worst open ingredient line: the kept per-order tallies of allocation
-    # give it without loading the page's 1,000 ingredient lines.
-    colours = result.order_tallies()
-    rows = [_list_row(heads[n], colours, customer_of, day) for _, n in shown]
+    tallies = result.order_tallies()
+    rows = [_list_row(heads[n], tallies, customer_of, day) for _, n in shown]
     return MakePage(rows, [i for i, _ in shown], count, total, query.page_size)
 
 
 def _list_row(
     head: MakeListRow, tallies: dict[str, Tally], customer_of: dict[str, str], today: date
 ) -> MakeRow:
+    # An MO's colour is its worst open ingredient line: allocation's per-order tallies give it
+    # without loading the MO's ingredients (a done MO has none open: green; cancelled: none).
     status = MOStatus(head.status)
     return MakeRow(
         head.number,
@@ -527,34 +528,6 @@ def make_order(
         at = uow.manufacturing.open_at(query.workstation) if query.workstation else None
     keep = _keeps(query, day, result, at)
     return [e.number for e in entries], [e.number for e in entries if keep(e)]
-
-
-def _make_row(
-    mo: ManufacturingOrder,
-    allocated: Mapping[str, LineStatus],
-    customer_of: dict[str, str],
-    today: date,
-) -> MakeRow:
-    lines = _ingredient_lines(mo, allocated)
-    return MakeRow(
-        mo.number,
-        mo.rank,
-        mo.sku,
-        mo.quantity,
-        mo.completed,
-        customer_of.get(mo.sales_order) if mo.sales_order else None,
-        f"{mo.sales_order}/{mo.sales_line}" if mo.sales_order else None,
-        mo.due_date,
-        mo.production_minutes,
-        mo.status.value,
-        _order_colour(mo.status is not MOStatus.CANCELLED, lines),
-        mo.status.is_open and mo.due_date < today,
-        mo.block_text,
-        mo.planned_start,
-        mo.planned_finish,
-        mo.is_late,
-        mo.late_reason,
-    )
 
 
 # ---------------------------------------------------------------- tasks

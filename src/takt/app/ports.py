@@ -274,8 +274,11 @@ class ManufacturingRepository(Protocol):
     def move(self, number: str, position: int) -> bool | None: ...
     def open_ranks(self) -> list[tuple[str, int]]: ...
     def make_entries(self) -> list[MakeEntry]: ...
-    def make_rows(self, numbers: Sequence[str]) -> list[MakeListRow]:
-        """The Make list's rows of the MOs ``numbers``, in rank order (three light queries)."""
+    def make_rows(
+        self, numbers: Sequence[str] | None = None, statuses: Sequence[str] | None = None
+    ) -> list[MakeListRow]:
+        """The Make list's rows of the MOs ``numbers`` (else of those in ``statuses``, else of
+        all), in rank order (three light queries)."""
         ...
 
     def make_slice(

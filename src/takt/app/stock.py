@@ -111,10 +111,6 @@ class Posted:
             totals[move] = totals.get(move, Decimal(0)) - entry.quantity * entry.unit_cost
         return [round_cost(totals.get(m, Decimal(0))) for m in range(moves)]
 
-    def value_of(self, move: int) -> Decimal:
-        """What move ``move`` of the posting took out of stock, at the ledger's costs."""
-        return self.values(move + 1)[move]
-
 
 def receive(cmd: Receive, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
     _positive(cmd.quantity, "quantity")

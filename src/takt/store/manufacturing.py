@@ -222,22 +222,28 @@ class SqlManufacturingRepository:
             return []
         return self._load(one_of(self.session, manufacturing_orders.c.number, numbers))
 
-    def make_rows(self, numbers: Sequence[str]) -> list[MakeListRow]:
-        if not numbers:
-            return []
+    def make_rows(
+        self, numbers: Sequence[str] | None = None, statuses: Sequence[str] | None = None
+    ) -> list[MakeListRow]:
         mo = manufacturing_orders
+        if numbers is not None:
+            if not numbers:
+                return []
+            chosen = one_of(self.session, mo.c.number, numbers)
+        else:
+            chosen = mo.c.status.in_(list(statuses)) if statuses else mo.c.id > 0
         heads = self.session.execute(
             select(
                 mo.c.id,
                 mo.c.number,
                 mo.c.rank,
-                _output.c.sku,
+                _output.c.sku.label("sku"),
                 mo.c.quantity,
                 mo.c.completed,
                 mo.c.status,
                 mo.c.due_date,
-                sales_orders.c.number,
-                sales_lines.c.line_no,
+                sales_orders.c.number.label("so_number"),
+                sales_lines.c.line_no.label("so_line"),
                 mo.c.blocked_reason,
                 mo.c.planned_start,
                 mo.c.planned_finish,
@@ -246,10 +252,10 @@ class SqlManufacturingRepository:
             .join(_output, _output.c.id == mo.c.item_id)
             .outerjoin(sales_lines, sales_lines.c.id == mo.c.sales_line_id)
             .outerjoin(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
-            .where(one_of(self.session, mo.c.number, numbers))
+            .where(chosen)
             .order_by(mo.c.rank, mo.c.id)
         ).all()
-        ids = [row[0] for row in heads]
+        ids = [row.id for row in heads]
         # SUM keeps the column's type: the totals come back as exact Decimals.
         minutes: dict[int, Decimal] = dict(
             self.session.execute(
@@ -272,37 +278,22 @@ class SqlManufacturingRepository:
             blocked.setdefault(mo_id, blocked_task_text(sequence, name, reason))
         return [
             MakeListRow(
-                number,
-                rank,
-                sku,
-                quantity,
-                completed,
-                status,
-                due,
-                so_number,
-                so_line,
-                minutes.get(mo_id, Decimal(0)),
-                planner_reason or blocked.get(mo_id, ""),
-                start,
-                finish,
-                late_reason or "",
+                r.number,
+                r.rank,
+                r.sku,
+                r.quantity,
+                r.completed,
+                r.status,
+                r.due_date,
+                r.so_number,
+                r.so_line,
+                minutes.get(r.id, Decimal(0)),
+                r.blocked_reason or blocked.get(r.id, ""),
+                r.planned_start,
+                r.planned_finish,
+                r.late_reason or "",
             )
-            for (
-                mo_id,
-                number,
-                rank,
-                sku,
-                quantity,
-                completed,
-                status,
-                due,
-                so_number,
-                so_line,
-                planner_reason,
-                start,
-                finish,
-                late_reason,
-            ) in heads
+            for r in heads
         ]
 
     def make_entries(self) -> list[MakeEntry]:
