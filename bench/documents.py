@@ -196,6 +196,20 @@ def ship_whole_so(takt: Takt, number: str, last_extra: Decimal = Decimal(0)) -> 
     ship_order(ShipOrder(number, parts, "bench"), takt.uows())
 
 
+def rank_last(engine: Engine, numbers: list[str]) -> None:
+    """Puts the sales orders ``numbers`` behind every other one (rank, then delivery date):
+    shipping one reads all the demand of its items, where a new order, first in line, reads
+    almost none."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE sales_orders SET rank = (SELECT MAX(rank) FROM sales_orders) + 1, "
+                "delivery_date = :day WHERE number IN :numbers"
+            ).bindparams(bindparam("numbers", expanding=True)),
+            {"day": BASE_DAY + timedelta(days=365), "numbers": numbers},
+        )
+
+
 def laps_of(calls: list[Callable[[], object]]) -> list[float]:
     laps = []
     for call in calls:
@@ -306,16 +320,7 @@ def run_database(
             ]
             post_moves(uow, moves, "BENCH-STOCK", "bench", "stock for the last order", utc_now)
             uow.commit()
-        with engine.begin() as connection:
-            # Behind every other order (rank, then delivery date): shipping it reads all the
-            # demand of its items, where the order above, first in line, reads almost none.
-            connection.execute(
-                text(
-                    "UPDATE sales_orders SET rank = (SELECT MAX(rank) FROM sales_orders) + 1, "
-                    "delivery_date = :day WHERE number IN :numbers"
-                ).bindparams(bindparam("numbers", expanding=True)),
-                {"day": BASE_DAY + timedelta(days=365), "numbers": last},
-            )
+        rank_last(engine, last)
         emit_case(
             "ship_so_last",
             laps_of([partial(ship_whole_so, takt, n) for n in last]),
@@ -365,6 +370,9 @@ def run_database(
             whole_po, whole_so = docs.po(), docs.so()
             profile(f"{name} receive_order (whole PO)", lambda: receive_whole_po(takt, whole_po))
             profile(f"{name} ship_order (whole SO)", lambda: ship_whole_so(takt, whole_so))
+            last_so = docs.so()
+            rank_last(engine, [last_so])
+            profile(f"{name} ship_order (ranked last)", lambda: ship_whole_so(takt, last_so))
     finally:
         takt.close()
 

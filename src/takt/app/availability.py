@@ -159,21 +159,17 @@ def snapshot(
 
     demands: list[Demand] = []
     sales_lines: dict[str, tuple[str, Decimal, date]] = {}
-    order_rank = {
-        number: i
-        for i, number in enumerate(
-            n
-            for n, *_ in sorted(
-                {(s.order, s.rank, s.delivery_date, s.created_at) for s in sales},
-                key=lambda t: (t[1], t[2], t[3], t[0]),
-            )
-        )
-    }
+    # The lines come in priority order: an order's rank is where its first line appears.
+    order_rank: dict[str, int] = {}
+    for line in sales:
+        order_rank.setdefault(line.order, len(order_rank))
     for line in sales:
         ref = sales_ref(line.order, line.line_no)
         sales_lines[ref] = (line.sku, line.remaining, line.delivery_date)
-        being_made = sum((m.quantity for m in made.get(ref, ())), ZERO)
-        from_elsewhere = line.remaining - being_made
+        mto = made.get(ref)
+        from_elsewhere = line.remaining
+        if mto:
+            from_elsewhere -= sum((m.quantity for m in mto), ZERO)
         if from_elsewhere > 0:
             demands.append(
                 Demand(

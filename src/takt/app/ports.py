@@ -66,7 +66,6 @@ class OpenSalesLine:
     remaining: Decimal
     delivery_date: date
     rank: int
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +245,9 @@ class SalesRepository(Protocol):
     def open_lines(
         self, skus: Sequence[str] | None = None, through: SalesOrder | None = None
     ) -> list[OpenSalesLine]:
-        """Lines of open orders with something left to ship; with ``through``, only the lines
-        of orders that rank before it or are it (by rank, delivery date, creation, number)."""
+        """Lines of open orders with something left to ship, in priority order: orders by rank,
+        delivery date, creation and number, lines by number. With ``through``, only the lines of
+        orders that rank before it or are it."""
         ...
 
 

@@ -196,11 +196,18 @@ class SqlSalesRepository:
                 remaining,
                 sales_orders.c.delivery_date,
                 sales_orders.c.rank,
-                sales_orders.c.created_at,
             )
             .join(sales_orders, sales_orders.c.id == sales_lines.c.order_id)
             .join(items, items.c.id == sales_lines.c.item_id)
             .where(sales_orders.c.status.in_(OPEN_STATUSES), remaining > 0)
+            # Sorted by the database: no creation time to decode and sort by per line.
+            .order_by(
+                sales_orders.c.rank,
+                sales_orders.c.delivery_date,
+                sales_orders.c.created_at,
+                sales_orders.c.number,
+                sales_lines.c.line_no,
+            )
         )
         if skus is not None:
             query = query.where(one_of(self.session, items.c.sku, skus))
@@ -221,8 +228,8 @@ class SqlSalesRepository:
                 )
             )
         return [
-            OpenSalesLine(n, ln, sku, from_micro(left), d, r, c)
-            for n, ln, sku, left, d, r, c in self.session.execute(query)
+            OpenSalesLine(n, ln, sku, from_micro(left), d, r)
+            for n, ln, sku, left, d, r in self.session.execute(query).all()
         ]
 
     def count(self) -> int:
