@@ -68,6 +68,12 @@ def test_purchase_then_sell_and_ship_with_pegging(api: Api) -> None:
     )
     assert over.status_code == 422
     assert over.json()["field"] == "quantity"
+    ranked = api.ok("POST", f"/sales-orders/{number}/rank", json={"rank": -2})
+    assert ranked["rank"] == -2
+    assert api.get("/sales-orders", params={"customer": "ACME"}).json()["items"][0]["rank"] == -2
+    bad = api.post(f"/sales-orders/{number}/rank", json={"rank": "first"})
+    assert bad.status_code == 422
+    assert api.post(f"/sales-orders/{number}/rank", "viewer", json={"rank": 1}).status_code == 403
     mto = api.ok("POST", f"/sales-orders/{number}/lines/2/make")
     assert mto["sales_order"] == number
     assert mto["quantity"] == "1"

@@ -96,6 +96,20 @@ def test_a_quote_shows_what_it_would_get_and_commits_nothing(shop: Takt) -> None
     assert ok(shop, "status", "SO-0002")["lines"][0]["material_status"] == "red"
 
 
+def test_a_sales_order_ranked_first_takes_the_stock(shop: Takt) -> None:
+    ok(shop, "so", "new", "HOTEL", "--delivery", day(3), "--line", "TABLE:3")
+    ok(shop, "so", "new", "HOTEL", "--delivery", day(9), "--line", "TABLE:3")
+    assert ok(shop, "status", "SO-0002")["material_status"] == "red"
+    ranked = ok(shop, "so", "rank", "SO-0002", "-5")
+    assert ranked["material_status"] == "green"
+    assert ranked["summary"].endswith("rank -5")
+    rows = {r["number"]: r for r in ok(shop, "so", "list")}
+    assert (rows["SO-0001"]["rank"], rows["SO-0001"]["material_status"]) == (0, "red")
+    assert rows["SO-0002"]["rank"] == -5
+    table = shop("so", "list")
+    assert table.exit_code == 0 and "Rank" in table.stdout
+
+
 def test_status_shows_the_colour_as_a_word_and_a_symbol(shop: Takt) -> None:
     ok(shop, "so", "new", "HOTEL", "--delivery", day(3), "--line", "TABLE:2")
     result = shop("status", "SO-0001")
@@ -285,6 +299,8 @@ def test_a_negative_quantity_reaches_the_use_case(shop: Takt) -> None:
             "rank: must be 1 or more",
         ),
         (["mo", "rank", "MO-0001", "top"], "position: 'top' is not a whole number"),
+        (["so", "rank", "SO-0001", "first"], "rank: 'first' is not a whole number"),
+        (["so", "rank", "SO-0404", "1"], "order: unknown sales order 'SO-0404'"),
         (["mo", "complete", "MO-0001", "1", "--consume", "OAK"], "consume: 'OAK' is not SKU:QTY"),
         (["mo", "list", "--status", "started"], "status: 'started' is not one of"),
         (["task", "start", "MO-0001", "ten"], "seq: 'ten' is not a whole number"),

@@ -244,6 +244,37 @@ def test_cancelling_an_order_releases_its_stock(shop: Takt, clock: Clock) -> Non
     assert status_of(shop, second.number)[0] is Status.GREEN
 
 
+def test_a_planner_rushes_an_order_ahead_of_one_due_sooner(shop: Takt, clock: Clock) -> None:
+    stock.receive(stock.Receive("TABLE", D("2"), D("200")), shop.uows())
+    sooner = sales.create_sales_order(
+        sales.NewSalesOrder("HOTEL", THU, (sales.SalesLineInput("TABLE", D("2")),)),
+        shop.uows(),
+        clock,
+    )
+    rushed = sales.create_sales_order(
+        sales.NewSalesOrder("HOTEL", FRI, (sales.SalesLineInput("TABLE", D("2")),)),
+        shop.uows(),
+        clock,
+    )
+    assert status_of(shop, rushed.number)[0] is Status.RED
+    # The hotel's Friday order is for its opening: the planner puts it first.
+    sales.rank_sales_order(rushed.number, -1, shop.uows())
+    assert status_of(shop, rushed.number)[0] is Status.GREEN
+    assert status_of(shop, sooner.number)[0] is Status.RED
+    with pytest.raises(SalesError, match="only 0 TABLE allocated"):
+        sales.ship(sales.Ship(sooner.number, 1, D("1")), shop.uows(), clock)
+    sales.ship(sales.Ship(rushed.number, 1, D("2")), shop.uows(), clock)
+    # A delivered order has nothing left to rank, and ranks stay within bounds.
+    with pytest.raises(SalesError, match="delivered; it cannot be ranked") as info:
+        sales.rank_sales_order(rushed.number, 0, shop.uows())
+    assert info.value.field == "status"
+    with pytest.raises(SalesError, match="rank must be between") as info:
+        sales.rank_sales_order(sooner.number, 10_000_000, shop.uows())
+    assert info.value.field == "rank"
+    with shop.uows(read_only=True) as uow:
+        assert (uow.sales.get(rushed.number).rank, uow.sales.get(sooner.number).rank) == (-1, 0)
+
+
 def test_a_material_is_not_for_sale(shop: Takt) -> None:
     with pytest.raises(SalesError, match="OAK is a material") as info:
         sales.create_sales_order(

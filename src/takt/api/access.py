@@ -63,6 +63,7 @@ RULES: dict[str, frozenset[Role]] = {
     "add_sales_line": PLANNERS,
     "confirm_sales_order": PLANNERS,
     "ship_sales_order": PLANNERS,
+    "rank_sales_order": PLANNERS,
     "cancel_sales_order": PLANNERS,
     "make_to_order": PLANNERS,
     # purchasing

@@ -223,6 +223,8 @@ class SalesOrderRow:
     total: Decimal
     revenue: Decimal
     margin: Decimal
+    rank: int = 0
+    """Priority among sales orders: lower gets stock first (0 unless a planner set it)."""
 
 
 SALES_ACTIVE = (SalesStatus.QUOTE, SalesStatus.OPEN, SalesStatus.PARTLY_DELIVERED)
@@ -270,6 +272,7 @@ def sales_list(
                 order.total,
                 order.revenue,
                 order.margin,
+                order.rank,
             )
         )
     return rows
@@ -678,7 +681,8 @@ def _sales_view(uow: UnitOfWork, order: SalesOrder) -> OrderView:
         order.customer,
         order.delivery_date,
         f"{customer.name}: {len(order.lines)} line(s), total {order.total:.2f}, "
-        f"delivery {order.delivery_date.isoformat()}",
+        f"delivery {order.delivery_date.isoformat()}"
+        + (f", rank {order.rank}" if order.rank else ""),
         lines,
     )
 

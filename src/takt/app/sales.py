@@ -258,6 +258,17 @@ def ship(cmd: Ship, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
     return ship_order(ShipOrder(cmd.number, (part,), cmd.user), uow, clock)
 
 
+def rank_sales_order(number: str, rank: int, uow: UnitOfWork) -> SalesOrder:
+    """Sets an open order's rank among sales orders (lower first; see ``SalesOrder.set_rank``);
+    stock is re-allocated for the next read."""
+    with uow:
+        order = uow.sales.get(number, lock=True)
+        order.set_rank(rank)
+        uow.sales.save(order)
+        uow.commit()
+        return order
+
+
 def cancel_sales_order(number: str, uow: UnitOfWork) -> SalesOrder:
     """Cancels an order with nothing shipped; its allocations go to the next orders in line."""
     with uow:

@@ -41,7 +41,7 @@ from takt.domain.errors import DomainError
 from takt.domain.manufacturing import MOStatus
 from takt.domain.partners import Customer
 from takt.domain.purchasing import PurchaseStatus
-from takt.domain.sales import SalesStatus
+from takt.domain.sales import RANK_LIMIT, SalesStatus
 from takt.domain.units import parse_cost, parse_quantity
 
 app = typer.Typer()
@@ -339,6 +339,16 @@ def so_ship(
     show_posted(posted, as_json)
 
 
+@so_app.command("rank", context_settings=SIGNED_ARGS)
+@handles_errors
+def so_rank(order: str, rank: str, as_json: JsonOpt = False) -> None:
+    """Set an order's priority: lower ranks get stock first; new orders have rank 0, so a
+    negative rank rushes an order, a positive one lets it wait. Equal ranks go by delivery date."""
+    with opened() as takt:
+        sales.rank_sales_order(order, parse_int(rank, "rank", minimum=-RANK_LIMIT), takt.uows())
+    show_order(order, as_json)
+
+
 @so_app.command("cancel")
 @handles_errors
 def so_cancel(order: str, as_json: JsonOpt = False) -> None:
@@ -376,12 +386,15 @@ def so_list(status: StatusOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(rows)
         return
+    # Ranks matter only once a planner has set one: until then every order has rank 0.
+    ranked = any(r.rank for r in rows)
     table(
         "Sales orders",
         [
             "Number",
             "Customer",
             "Delivery",
+            *(("Rank",) if ranked else ()),
             "Status",
             "Material",
             "Flag",
@@ -394,6 +407,7 @@ def so_list(status: StatusOpt = None, as_json: JsonOpt = False) -> None:
                 r.number,
                 r.customer_name or r.customer,
                 r.delivery_date,
+                *((r.rank,) if ranked else ()),
                 r.status,
                 colour(r.material_status),
                 r.flag,

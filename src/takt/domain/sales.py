@@ -18,6 +18,8 @@ from takt.domain.items import Item
 from takt.domain.units import QuantityError, round_cost
 
 ZERO = Decimal(0)
+RANK_LIMIT = 1_000_000
+"""The largest rank, either way, a sales order may have."""
 
 
 class SalesError(DomainError):
@@ -162,6 +164,19 @@ class SalesOrder:
             if line.remaining == 0 and all(ln.remaining == 0 for ln in reversed(self.lines))
             else SalesStatus.PARTLY_DELIVERED
         )
+
+    def set_rank(self, rank: int) -> None:
+        """Sets the order's priority among sales orders: a lower rank is served first, and
+        orders of equal rank go by delivery date, then creation. New orders have rank 0, so a
+        negative rank rushes an order ahead of them and a positive one lets it wait."""
+        if self.status in (SalesStatus.DELIVERED, SalesStatus.CANCELLED):
+            raise SalesError(f"{self.number} is {self.status}; it cannot be ranked", field="status")
+        if not -RANK_LIMIT <= rank <= RANK_LIMIT:
+            raise SalesError(
+                f"rank must be between -{RANK_LIMIT:,} and {RANK_LIMIT:,}, got {rank}",
+                field="rank",
+            )
+        self.rank = rank
 
     def cancel(self) -> None:
         """Cancels an order that has shipped nothing; its allocations are released."""

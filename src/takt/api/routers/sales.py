@@ -1,4 +1,4 @@
-"""Customers and sales orders: create, add lines, confirm, ship, cancel, make to order."""
+"""Customers and sales orders: create, add lines, confirm, rank, ship, cancel, make to order."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from takt.api.schemas.sales import (
     SalesOrderCreate,
     SalesOrderRead,
     SalesOrderRowRead,
+    SalesRankUpdate,
     ShipCreate,
 )
 from takt.api.schemas.stock import posted_read
@@ -182,6 +183,20 @@ def ship_sales_order(
     )
     trail = audited(uows, caller.username, "ship", "sales_order", number, after=body)
     return caller.shape(posted_read(sales.ship_order(cmd, trail())))
+
+
+@router.post(
+    "/sales-orders/{number}/rank",
+    name="rank_sales_order",
+    responses=BODY_PROBLEMS,
+    summary="Set an order's priority among sales orders",
+)
+def rank_sales_order(
+    number: NumberPath, body: SalesRankUpdate, caller: Access, uows: Uows
+) -> SalesOrderRead:
+    trail = audited(uows, caller.username, "rank", "sales_order", number, after=body)
+    sales.rank_sales_order(number, body.rank, trail())
+    return caller.shape(_read(uows, number))
 
 
 @router.post("/sales-orders/{number}/cancel", name="cancel_sales_order", summary="Cancel an order")

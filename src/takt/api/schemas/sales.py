@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 from takt.api.schemas.common import (
     Batch,
@@ -23,7 +24,7 @@ from takt.api.schemas.common import (
 from takt.app.orders_queries import (
     SalesOrderRow,
 )
-from takt.domain.sales import SalesOrder
+from takt.domain.sales import RANK_LIMIT, SalesOrder
 
 Lines = Field(min_length=1, max_length=500)
 
@@ -57,6 +58,18 @@ class ShipCreate(Input):
     """A delivery: lines of the order shipped together, every line or none."""
 
     lines: list[ShipLineIn] = Lines
+
+
+class SalesRankUpdate(Input):
+    rank: Annotated[
+        int,
+        Strict(),
+        Field(
+            ge=-RANK_LIMIT,
+            le=RANK_LIMIT,
+            description="Lower gets stock first; new orders have 0 (equal ranks go by delivery date)",
+        ),
+    ]
 
 
 class MakeToOrderCreate(Input):
@@ -131,6 +144,7 @@ class SalesOrderRowRead(Output):
     total: Dec
     revenue: Dec
     margin: Cost
+    rank: int
 
     @classmethod
     def of(cls, r: SalesOrderRow) -> SalesOrderRowRead:
@@ -145,4 +159,5 @@ class SalesOrderRowRead(Output):
             total=r.total,
             revenue=r.revenue,
             margin=r.margin,
+            rank=r.rank,
         )
