@@ -107,7 +107,8 @@ def test_a_sales_order_ranked_first_takes_the_stock(shop: Takt) -> None:
     assert (rows["SO-0001"]["rank"], rows["SO-0001"]["material_status"]) == (0, "red")
     assert rows["SO-0002"]["rank"] == -5
     table = shop("so", "list")
-    assert table.exit_code == 0 and "Rank" in table.stdout
+    assert table.exit_code == 0, table.output
+    assert "Rank" in table.stdout
 
 
 def test_status_shows_the_colour_as_a_word_and_a_symbol(shop: Takt) -> None:
