@@ -159,3 +159,27 @@ def test_purchase_order_lines_and_cancel(api: Api) -> None:
     assert api.ok("POST", f"/purchase-orders/{number}/cancel")["status"] == "cancelled"
     assert api.get("/purchase-orders", params={"status": "cancelled"}).json()["total"] == 1
     assert api.post("/purchase-orders", json={"supplier": "NOBODY"}).status_code == 422
+
+
+def test_an_order_keeps_the_partners_reference(api: Api) -> None:
+    api.ok("POST", "/customers", json={"code": "ACME", "name": "Acme"})
+    so = api.ok(
+        "POST",
+        "/sales-orders",
+        json={"customer": "ACME", "delivery_date": SOON, "reference": "ACME-PO-4711"},
+    )
+    assert api.get(f"/sales-orders/{so['number']}").json()["reference"] == "ACME-PO-4711"
+    rows = api.get("/sales-orders", params={"customer": "ACME"}).json()["items"]
+    assert [r["reference"] for r in rows] == ["ACME-PO-4711"]
+    po = api.ok("POST", "/purchase-orders", json={"supplier": "TIMBER", "reference": "T-88"})
+    assert api.get(f"/purchase-orders/{po['number']}").json()["reference"] == "T-88"
+    assert api.ok("POST", "/purchase-orders", json={"supplier": "TIMBER"})["reference"] == ""
+
+    too_long = api.post(
+        "/sales-orders",
+        json={"customer": "ACME", "delivery_date": SOON, "reference": "R" * 65},
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["field"] == "reference"
+    bad = api.post("/purchase-orders", json={"supplier": "TIMBER", "reference": "R" * 65})
+    assert (bad.status_code, bad.json()["field"]) == (422, "reference")

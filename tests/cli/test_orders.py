@@ -157,6 +157,16 @@ def test_a_purchase_order_in_time_is_amber_too_late_is_red(shop: Takt) -> None:
     assert statuses == {"PO-0001": "cancelled", "PO-0002": "received"}
 
 
+def test_an_order_keeps_the_partners_reference(shop: Takt) -> None:
+    so = ok(shop, "so", "new", "HOTEL", "--delivery", day(3), "--reference", "ADLER-PO-77")
+    assert (so["number"], so["reference"]) == ("SO-0001", "ADLER-PO-77")
+    assert [r["reference"] for r in ok(shop, "so", "list")] == ["ADLER-PO-77"]
+    assert "ref ADLER-PO-77" in shop("status", "SO-0001").output
+    po = ok(shop, "po", "new", "TIMBER", "--line", "PLY:10:12", "--reference", "TIMBER-9021")
+    assert po["reference"] == "TIMBER-9021"
+    assert ok(shop, "po", "list")[0]["reference"] == "TIMBER-9021"
+
+
 # ---------------------------------------------------------------- making
 
 
@@ -292,6 +302,10 @@ def test_a_negative_quantity_reaches_the_use_case(shop: Takt) -> None:
         (["po", "new", "NOBODY", "--line", "PLY:10:1"], "supplier: unknown supplier 'NOBODY'"),
         (["po", "new", "TIMBER", "--line", "TABLE:1:1"], "sku: TABLE is made here"),
         (["po", "receive", "PO-0001", "1", "1"], "order: unknown purchase order 'PO-0001'"),
+        (
+            ["po", "new", "TIMBER", "--line", "PLY:10:1", "--reference", "R" * 65],
+            "reference: reference must be at most 64 characters",
+        ),
         (["mo", "new", "TOP", "2", "--due", "tomorrow"], "due: 'tomorrow' is not a date"),
         (["mo", "new", "TOP", "-2", "--due", "2030-01-01"], "quantity: quantity must be positive"),
         (["mo", "new", "OAK", "2", "--due", "2030-01-01"], "sku: OAK is a material"),

@@ -467,3 +467,43 @@ def test_a_bad_header_is_reported_alone(shop: Takt) -> None:
     assert [(e.row, e.column) for e in report.errors] == [(1, "wrkstation"), (1, "workstation")]
     unreadable = import_file(Kind.ITEMS, b"\xff\xfe,x", Format.CSV, shop.uows)
     assert unreadable.errors[0].why.startswith("the file is not UTF-8 text")
+
+
+def test_an_orders_file_imported_twice_creates_its_orders_once(plant: Takt) -> None:
+    """The web shop's export run twice: the second import (and its dry run) names the orders."""
+    sales.add_customer(Customer("HOTEL", "Grand Hotel"), plant.uows())
+    orders = (
+        b"order_ref,customer,delivery_date,sku,quantity,unit_price\n"
+        b"WEB-1001,HOTEL,2030-03-01,TABLE,2,\n"
+        b"WEB-1001,HOTEL,2030-03-01,TOP,1,90\n"
+        b"WEB-1002,HOTEL,2030-03-08,TABLE,1,\n"
+    )
+    purchases = b"order_ref,supplier,sku,quantity,unit_price\nREQ-7,TIMBER,OAK,40,4.2\n"
+    assert import_file(Kind.SALES, orders, Format.CSV, plant.uows).ok
+    assert import_file(Kind.PURCHASES, purchases, Format.CSV, plant.uows).ok
+    before = state(plant.uows)
+
+    dry = import_file(Kind.SALES, orders, Format.CSV, plant.uows, dry_run=True)
+    again = import_file(Kind.SALES, orders, Format.CSV, plant.uows)
+    bought_again = import_file(Kind.PURCHASES, purchases, Format.CSV, plant.uows)
+
+    assert dry.errors == again.errors
+    assert [(e.row, e.column, e.why) for e in again.errors] == [
+        (2, "order_ref", "WEB-1001 of HOTEL was already imported as SO-0001"),
+        (4, "order_ref", "WEB-1002 of HOTEL was already imported as SO-0002"),
+    ]
+    assert bought_again.errors == [
+        RowError(2, "order_ref", "REQ-7", "REQ-7 of TIMBER was already imported as PO-0001")
+    ]
+    assert (again.imported, again.documents) == (0, {})
+    assert state(plant.uows) == before
+    with plant.uows(read_only=True) as uow:
+        assert uow.sales.get("SO-0001").reference == "WEB-1001"
+    # A cancelled order's reference may come back; an export of referenced orders is refused.
+    sales.cancel_sales_order("SO-0002", plant.uows())
+    web_1002 = b"order_ref,customer,delivery_date,sku,quantity\nWEB-1002,HOTEL,2030-03-09,TABLE,1\n"
+    assert import_file(Kind.SALES, web_1002, Format.CSV, plant.uows).documents == {
+        "WEB-1002": "SO-0003"
+    }
+    exported = import_file(Kind.SALES, export(Kind.SALES, Format.CSV, plant.uows), None, plant.uows)
+    assert {e.value for e in exported.errors} == {"WEB-1001", "WEB-1002"}

@@ -225,6 +225,8 @@ class SalesOrderRow:
     margin: Decimal
     rank: int = 0
     """Priority among sales orders: lower gets stock first (0 unless a planner set it)."""
+    reference: str = ""
+    """The customer's own reference for the order (their PO number), "" when none."""
 
 
 SALES_ACTIVE = (SalesStatus.QUOTE, SalesStatus.OPEN, SalesStatus.PARTLY_DELIVERED)
@@ -273,6 +275,7 @@ def sales_list(
                 order.revenue,
                 order.margin,
                 order.rank,
+                order.reference,
             )
         )
     return rows
@@ -303,6 +306,8 @@ class PurchaseOrderRow:
     needed_by: date | None
     too_late_for: list[str]
     lines: list[PurchaseLineRow]
+    reference: str = ""
+    """The supplier's number for the order (or the requisition's), "" when none."""
 
 
 PURCHASE_ACTIVE = (PurchaseStatus.OPEN, PurchaseStatus.PARTLY_RECEIVED)
@@ -341,6 +346,7 @@ def _purchase_row(
             PurchaseLineRow(ln.line_no, ln.sku, ln.quantity, ln.unit, ln.received, ln.unit_price)
             for ln in order.lines
         ],
+        order.reference,
     )
 
 
@@ -621,7 +627,8 @@ class OrderView:
     """One order with its lines' colours and pegging reasons (``takt status``).
 
     ``kind`` is "sales", "manufacturing" or "purchase"; ``partner`` the customer (a sales order, a
-    make-to-order MO) or supplier; ``date`` the delivery, due or expected date.
+    make-to-order MO) or supplier; ``date`` the delivery, due or expected date; ``reference`` the
+    partner's own for a sales or purchase order ("" when none, and for an MO).
     """
 
     number: str
@@ -632,6 +639,7 @@ class OrderView:
     date: date
     summary: str
     lines: list[LineView]
+    reference: str = ""
 
 
 def order_status(uows: UnitOfWorkFactory, number: str) -> OrderView:
@@ -684,6 +692,7 @@ def _sales_view(uow: UnitOfWork, order: SalesOrder) -> OrderView:
         f"delivery {order.delivery_date.isoformat()}"
         + (f", rank {order.rank}" if order.rank else ""),
         lines,
+        order.reference,
     )
 
 
@@ -743,6 +752,7 @@ def _purchase_view(uow: UnitOfWork, order: PurchaseOrder) -> OrderView:
         f"{len(order.lines)} line(s), total {order.total:.2f}, "
         f"expected {order.expected_date.isoformat()} at {order.location}",
         lines,
+        order.reference,
     )
 
 

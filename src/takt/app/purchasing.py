@@ -25,12 +25,14 @@ class PurchaseLineInput:
 
 @dataclass(frozen=True, slots=True)
 class NewPurchaseOrder:
-    """``expected_date`` defaults to today + the supplier's lead time."""
+    """``expected_date`` defaults to today + the supplier's lead time; ``reference`` is the
+    supplier's number for the order (or the requisition's), if there is one."""
 
     supplier: str
     lines: tuple[PurchaseLineInput, ...] = field(default_factory=tuple)
     expected_date: date | None = None
     location: str = "MAIN"
+    reference: str = ""
 
 
 def create_purchase_order(
@@ -44,7 +46,12 @@ def create_purchase_order(
         now = clock()
         expected = cmd.expected_date or now.date() + timedelta(days=supplier.lead_time_days)
         order = PurchaseOrder(
-            uow.numbers.next("PO"), supplier.code, expected, now, location=cmd.location
+            uow.numbers.next("PO"),
+            supplier.code,
+            expected,
+            now,
+            location=cmd.location,
+            reference=cmd.reference.strip(),
         )
         for line in cmd.lines:
             order.add_line(

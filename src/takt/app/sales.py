@@ -42,12 +42,14 @@ class SalesLineInput:
 
 @dataclass(frozen=True, slots=True)
 class NewSalesOrder:
-    """A new order; a quote commits no stock until it is confirmed."""
+    """A new order; a quote commits no stock until it is confirmed. ``reference`` is the
+    customer's own for it (their PO number), if they gave one."""
 
     customer: str
     delivery_date: date
     lines: tuple[SalesLineInput, ...] = field(default_factory=tuple)
     quote: bool = False
+    reference: str = ""
 
 
 def create_sales_order(cmd: NewSalesOrder, uow: UnitOfWork, clock: Clock = utc_now) -> SalesOrder:
@@ -55,7 +57,12 @@ def create_sales_order(cmd: NewSalesOrder, uow: UnitOfWork, clock: Clock = utc_n
         customer = uow.partners.customer(cmd.customer)
         status = SalesStatus.QUOTE if cmd.quote else SalesStatus.OPEN
         order = SalesOrder(
-            uow.numbers.next("SO"), customer.code, cmd.delivery_date, clock(), status=status
+            uow.numbers.next("SO"),
+            customer.code,
+            cmd.delivery_date,
+            clock(),
+            status=status,
+            reference=cmd.reference.strip(),
         )
         for line in cmd.lines:
             order.add_line(uow.items.get(line.sku), line.quantity, line.unit_price)

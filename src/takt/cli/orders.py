@@ -60,6 +60,13 @@ LineOpt = Annotated[
 StatusOpt = Annotated[
     str | None, typer.Option("--status", help="Only this status, or 'all' (default: open ones).")
 ]
+ReferenceOpt = Annotated[
+    str,
+    typer.Option(
+        "--reference",
+        help="The customer's (supplier's) own reference for the order, at most 64 characters.",
+    ),
+]
 MAIN = "MAIN"
 
 
@@ -110,6 +117,7 @@ def _order_json(view: OrderView) -> dict[str, Any]:
         "partner": view.partner,
         "date": view.date,
         "summary": view.summary,
+        "reference": view.reference,
         "lines": [_line_json(ln) for ln in view.lines],
     }
 
@@ -123,6 +131,8 @@ def show_order(number: str, as_json: bool) -> None:
     head = f"{view.number} ({view.kind} order) · {view.status}"
     if view.partner:
         head += f" · {view.partner}"
+    if view.reference:
+        head += f" · ref {view.reference}"
     say(head)
     say(view.summary)
     if view.material_status is not None:
@@ -271,6 +281,7 @@ def so_new(
     delivery: Annotated[str, typer.Option("--delivery", help="Delivery date, YYYY-MM-DD.")],
     line: LineOpt = None,
     quote: Annotated[bool, typer.Option("--quote", help="A quote: commits nothing.")] = False,
+    reference: ReferenceOpt = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Create a sales order (or a quote) with its lines."""
@@ -279,6 +290,7 @@ def so_new(
         parse_date(delivery, "delivery"),
         tuple(sales.SalesLineInput(*_line_spec(spec)) for spec in line or ()),
         quote=quote,
+        reference=reference,
     )
     with opened() as takt:
         order = sales.create_sales_order(cmd, takt.uows())
@@ -388,10 +400,12 @@ def so_list(status: StatusOpt = None, as_json: JsonOpt = False) -> None:
         return
     # Ranks matter only once a planner has set one: until then every order has rank 0.
     ranked = any(r.rank for r in rows)
+    referenced = any(r.reference for r in rows)
     table(
         "Sales orders",
         [
             "Number",
+            *(("Reference",) if referenced else ()),
             "Customer",
             "Delivery",
             *(("Rank",) if ranked else ()),
@@ -405,6 +419,7 @@ def so_list(status: StatusOpt = None, as_json: JsonOpt = False) -> None:
         [
             (
                 r.number,
+                *((r.reference,) if referenced else ()),
                 r.customer_name or r.customer,
                 r.delivery_date,
                 *((r.rank,) if ranked else ()),
@@ -433,6 +448,7 @@ def po_new(
         typer.Option("--expected", help="Expected date, YYYY-MM-DD (default: the lead time)."),
     ] = None,
     location: Annotated[str, typer.Option("--location", "-l", help="Deliver to.")] = MAIN,
+    reference: ReferenceOpt = "",
     as_json: JsonOpt = False,
 ) -> None:
     """Create a purchase order; quantities and prices are in each item's purchase unit."""
@@ -443,6 +459,7 @@ def po_new(
         tuple(purchasing.PurchaseLineInput(*_line_spec(spec)) for spec in line),
         parse_date(expected, "expected") if expected is not None else None,
         location,
+        reference,
     )
     with opened() as takt:
         order = purchasing.create_purchase_order(cmd, takt.uows())
@@ -498,12 +515,24 @@ def po_list(status: StatusOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(rows)
         return
+    referenced = any(r.reference for r in rows)
     table(
         "Purchase orders",
-        ["Number", "Supplier", "Expected", "Status", "Lines", "Total", "Needed by", "Too late for"],
+        [
+            "Number",
+            *(("Reference",) if referenced else ()),
+            "Supplier",
+            "Expected",
+            "Status",
+            "Lines",
+            "Total",
+            "Needed by",
+            "Too late for",
+        ],
         [
             (
                 r.number,
+                *((r.reference,) if referenced else ()),
                 r.supplier,
                 r.expected_date,
                 r.status,

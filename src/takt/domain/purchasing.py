@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from takt.domain.errors import DomainError
 from takt.domain.items import Item
+from takt.domain.references import check_reference
 from takt.domain.units import (
     QUANTITY_PLACES,
     QuantityError,
@@ -90,6 +91,9 @@ class PurchaseLine:
 
 @dataclass(slots=True)
 class PurchaseOrder:
+    """An order to a supplier; ``reference`` is the supplier's number for it (or the
+    requisition's), "" when none was given."""
+
     number: str
     supplier: str
     expected_date: date
@@ -98,6 +102,10 @@ class PurchaseOrder:
     lines: list[PurchaseLine] = field(default_factory=list)
     location: str = "MAIN"
     id: int | None = None
+    reference: str = ""
+
+    def __post_init__(self) -> None:
+        check_reference(self.reference)
 
     def line(self, line_no: int) -> PurchaseLine:
         # Lines are numbered 1, 2, ... in order unless some were removed: the slot first.

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from takt.domain.errors import DomainError
 from takt.domain.items import Item
+from takt.domain.references import check_reference
 from takt.domain.units import QuantityError, round_cost
 
 ZERO = Decimal(0)
@@ -79,7 +80,8 @@ class SalesLine:
 
 @dataclass(slots=True)
 class SalesOrder:
-    """A customer's order. ``rank`` orders sales orders among themselves (lower ships first)."""
+    """A customer's order. ``rank`` orders sales orders among themselves (lower ships first);
+    ``reference`` is the customer's own for it (their PO number), "" when none was given."""
 
     number: str
     customer: str
@@ -89,6 +91,10 @@ class SalesOrder:
     lines: list[SalesLine] = field(default_factory=list)
     rank: int = 0
     id: int | None = None
+    reference: str = ""
+
+    def __post_init__(self) -> None:
+        check_reference(self.reference)
 
     def line(self, line_no: int) -> SalesLine:
         # Lines are numbered 1, 2, ... in order unless some were removed: try the slot first,

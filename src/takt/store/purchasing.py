@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, insert, select, update
@@ -37,6 +37,7 @@ class SqlPurchaseRepository:
                 expected_date=order.expected_date,
                 status=order.status.value,
                 created_at=order.created_at,
+                reference=order.reference,
             )
             .returning(purchase_orders.c.id)
         ).scalar_one()
@@ -48,6 +49,27 @@ class SqlPurchaseRepository:
         if not found:
             raise NotFound(f"unknown purchase order {number!r}", field="order")
         return found[0]
+
+    def by_reference(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The number of each order not cancelled by its (supplier, reference), for the
+        ``keys`` asked about, in one light query; of orders sharing a key, the first created."""
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(suppliers.c.code, purchase_orders.c.reference, purchase_orders.c.number)
+            .join(suppliers, suppliers.c.id == purchase_orders.c.supplier_id)
+            .where(
+                # By supplier and reference, as the index is: the pairs are sorted out below.
+                one_of(self.session, suppliers.c.code, sorted({k[0] for k in wanted})),
+                one_of(self.session, purchase_orders.c.reference, sorted({k[1] for k in wanted})),
+                purchase_orders.c.status != PurchaseStatus.CANCELLED.value,
+            )
+            # Newest first: the dict keeps the last row of each key, the first created.
+            .order_by(purchase_orders.c.id.desc())
+        )
+        found = {(str(code), str(ref)): str(number) for code, ref, number in rows}
+        return {key: number for key, number in found.items() if key in wanted}
 
     def orders(self, statuses: Sequence[str] | None = None) -> list[PurchaseOrder]:
         where = (
@@ -78,6 +100,7 @@ class SqlPurchaseRepository:
                 status=PurchaseStatus(row.status),
                 location=row.location_code,
                 id=row.id,
+                reference=row.reference,
             )
             for row in self.session.execute(query)
         }

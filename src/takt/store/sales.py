@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -52,6 +52,7 @@ class SqlSalesRepository:
                 status=order.status.value,
                 rank=order.rank,
                 created_at=order.created_at,
+                reference=order.reference,
             )
             .returning(sales_orders.c.id)
         ).scalar_one()
@@ -76,6 +77,27 @@ class SqlSalesRepository:
         )
         return {str(number): str(code) for number, code in rows}
 
+    def by_reference(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The number of each order not cancelled by its (customer, reference), for the
+        ``keys`` asked about, in one light query; of orders sharing a key, the first created."""
+        wanted = set(keys)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(customers.c.code, sales_orders.c.reference, sales_orders.c.number)
+            .join(customers, customers.c.id == sales_orders.c.customer_id)
+            .where(
+                # By customer and reference, as the index is: the pairs are sorted out below.
+                one_of(self.session, customers.c.code, sorted({k[0] for k in wanted})),
+                one_of(self.session, sales_orders.c.reference, sorted({k[1] for k in wanted})),
+                sales_orders.c.status != SalesStatus.CANCELLED.value,
+            )
+            # Newest first: the dict keeps the last row of each key, the first created.
+            .order_by(sales_orders.c.id.desc())
+        )
+        found = {(str(code), str(ref)): str(number) for code, ref, number in rows}
+        return {key: number for key, number in found.items() if key in wanted}
+
     def orders(self, statuses: Sequence[str] | None = None) -> list[SalesOrder]:
         """Orders (all, or in ``statuses``) by delivery date, in two queries."""
         where = sales_orders.c.status.in_(list(statuses)) if statuses else sales_orders.c.id > 0
@@ -99,6 +121,7 @@ class SqlSalesRepository:
                 status=SalesStatus(row.status),
                 rank=row.rank,
                 id=row.id,
+                reference=row.reference,
             )
             for row in self.session.execute(query)
         }

@@ -226,8 +226,12 @@ sales_orders = Table(
     Column("status", String(20), nullable=False),
     Column("rank", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("reference", String(64), nullable=False, default="", server_default=""),
 )
 Index("ix_sales_orders_status", sales_orders.c.status)
+# Not unique: a customer may repeat a reference (call-offs against one blanket PO); the import
+# refuses a repeat itself, naming the order it would double.
+Index("ix_sales_orders_customer_reference", sales_orders.c.customer_id, sales_orders.c.reference)
 
 sales_lines = Table(
     "sales_lines",
@@ -254,8 +258,14 @@ purchase_orders = Table(
     Column("expected_date", Date, nullable=False),
     Column("status", String(20), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("reference", String(64), nullable=False, default="", server_default=""),
 )
 Index("ix_purchase_orders_status", purchase_orders.c.status)
+Index(
+    "ix_purchase_orders_supplier_reference",
+    purchase_orders.c.supplier_id,
+    purchase_orders.c.reference,
+)
 
 purchase_lines = Table(
     "purchase_lines",

@@ -122,6 +122,7 @@ def create_purchase_order(
         ),
         body.expected_date,
         body.location,
+        body.reference,
     )
     trail = audited(uows, caller.username, "create", "purchase_order", first_issued, after=body)
     return caller.shape(PurchaseOrderRead.of(purchasing.create_purchase_order(cmd, trail())))

@@ -121,6 +121,7 @@ def create_sales_order(body: SalesOrderCreate, caller: Access, uows: Uows) -> Sa
         body.delivery_date,
         tuple(sales.SalesLineInput(x.sku, x.quantity, x.unit_price) for x in body.lines),
         body.quote,
+        body.reference,
     )
     trail = audited(uows, caller.username, "create", "sales_order", first_issued, after=body)
     return caller.shape(SalesOrderRead.of(sales.create_sales_order(cmd, trail())))

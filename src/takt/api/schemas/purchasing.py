@@ -18,6 +18,7 @@ from takt.api.schemas.common import (
     MoneyIn,
     Output,
     QuantityIn,
+    ShortText,
     Sku,
 )
 from takt.app.orders_queries import (
@@ -47,6 +48,9 @@ class PurchaseOrderCreate(Input):
         default=None, description="Default: today + the supplier's lead time."
     )
     location: Code = "MAIN"
+    reference: ShortText = Field(
+        default="", description="The supplier's number for the order, or your requisition's."
+    )
 
 
 class ReceiptLineIn(Input):
@@ -76,6 +80,7 @@ class PurchaseLineRead(Output):
 class PurchaseOrderRead(Output):
     number: str
     supplier: str
+    reference: str
     expected_date: date
     status: str
     location: str
@@ -88,6 +93,7 @@ class PurchaseOrderRead(Output):
         return cls(
             number=o.number,
             supplier=o.supplier,
+            reference=o.reference,
             expected_date=o.expected_date,
             status=o.status.value,
             location=o.location,
@@ -112,6 +118,7 @@ class PurchaseOrderRead(Output):
 class PurchaseOrderRowRead(Output):
     number: str
     supplier: str
+    reference: str
     expected_date: date
     status: str
     total: Cost
@@ -123,6 +130,7 @@ class PurchaseOrderRowRead(Output):
         return cls(
             number=r.number,
             supplier=r.supplier,
+            reference=r.reference,
             expected_date=r.expected_date,
             status=r.status,
             total=r.total,

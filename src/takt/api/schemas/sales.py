@@ -19,6 +19,7 @@ from takt.api.schemas.common import (
     MoneyIn,
     Output,
     QuantityIn,
+    ShortText,
     Sku,
 )
 from takt.app.orders_queries import (
@@ -45,6 +46,9 @@ class SalesOrderCreate(Input):
     delivery_date: Day
     lines: list[SalesLineIn] = Field(default_factory=list, max_length=500)
     quote: Flag = False
+    reference: ShortText = Field(
+        default="", description="The customer's own reference for the order (their PO number)."
+    )
 
 
 class ShipLineIn(Input):
@@ -91,6 +95,7 @@ class SalesLineRead(Output):
 class SalesOrderRead(Output):
     number: str
     customer: str
+    reference: str
     delivery_date: date
     status: str
     rank: int
@@ -107,6 +112,7 @@ class SalesOrderRead(Output):
         return cls(
             number=o.number,
             customer=o.customer,
+            reference=o.reference,
             delivery_date=o.delivery_date,
             status=o.status.value,
             rank=o.rank,
@@ -136,6 +142,7 @@ class SalesOrderRead(Output):
 class SalesOrderRowRead(Output):
     number: str
     customer: str
+    reference: str
     customer_name: str
     delivery_date: date
     status: str
@@ -151,6 +158,7 @@ class SalesOrderRowRead(Output):
         return cls(
             number=r.number,
             customer=r.customer,
+            reference=r.reference,
             customer_name=r.customer_name,
             delivery_date=r.delivery_date,
             status=r.status,

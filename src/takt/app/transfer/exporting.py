@@ -3,7 +3,10 @@
 An export of an importable kind has that kind's import columns first (then a few columns for
 information, ignored on import), so it imports back as it is: items update themselves, BOMs and
 routings replace themselves with the same lines, stock levels count themselves (posting nothing).
-Orders re-import as new orders. Cells starting with = + - @ are made inert (see ``formats``).
+An order's order_ref is its partner's reference, so imported back into the same database it is
+refused as already there; an order without one is written under its number and re-imports as a
+new order (with that number as its reference). Cells starting with = + - @ are made inert (see
+``formats``).
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ def _sales(uows: UnitOfWorkFactory) -> Rows:
         orders = uow.sales.orders([s.value for s in orders_queries.SALES_ACTIVE])
     return [
         (
-            o.number,
+            o.reference or o.number,
             o.customer,
             o.delivery_date,
             ln.sku,
@@ -127,6 +130,7 @@ def _sales(uows: UnitOfWorkFactory) -> Rows:
             ln.shipped,
             ln.line_no,
             colours.get(o.number),
+            o.number,
         )
         for o in sorted(orders, key=lambda o: (o.delivery_date, o.number))
         for ln in o.lines
@@ -143,7 +147,7 @@ def _purchases(uows: UnitOfWorkFactory) -> Rows:
         }
     return [
         (
-            o.number,
+            o.reference or o.number,
             o.supplier,
             o.expected_date,
             where.get(o.number),
@@ -154,6 +158,7 @@ def _purchases(uows: UnitOfWorkFactory) -> Rows:
             o.status,
             ln.received,
             ln.line,
+            o.number,
         )
         for o in listed
         for ln in o.lines

@@ -137,7 +137,7 @@ def validate(kind: Kind, rows: Table, uows: UnitOfWorkFactory) -> Report:
         raise DomainError(f"{kind} rows cannot be validated: not one importable table", "kind")
     with uows(read_only=True) as uow:
         world = load_world(uow)
-    plan, errors = check([(kind, rows)], world, sheets=False)
+        plan, errors = check([(kind, rows)], world, sheets=False)
     return Report(kind.value, True, plan.rows, errors)
 
 

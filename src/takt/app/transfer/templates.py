@@ -151,9 +151,16 @@ LAYOUTS: dict[Kind, Layout] = {
     Kind.SALES: Layout(
         Kind.SALES,
         "Open sales orders: one row per line; rows with the same order_ref form one order "
-        "(numbered SO-... on import) for what is still to deliver.",
+        "(numbered SO-... on import, keeping order_ref as its reference) for what is still to "
+        "deliver. An order_ref the customer already has on an order is refused.",
         (
-            C("order_ref", "Your reference grouping the lines of one order", "WEB-1001", True),
+            C(
+                "order_ref",
+                "The customer's reference for the order (e.g. their PO number, at most 64 "
+                "characters), grouping its lines",
+                "WEB-1001",
+                True,
+            ),
             C("customer", "Customer code (must exist)", "HOTEL", True),
             C("delivery_date", "YYYY-MM-DD", "2030-03-01", True),
             C("sku", "Item sold (a product or subassembly)", "TABLE", True),
@@ -162,14 +169,21 @@ LAYOUTS: dict[Kind, Layout] = {
             C("status", "open, partly delivered (imported as open) or quote; empty: open", ""),
             C("shipped", "Already delivered: the line is imported for quantity - shipped", ""),
         ),
-        ("line", "material_status"),
+        ("line", "material_status", "number"),
     ),
     Kind.PURCHASES: Layout(
         Kind.PURCHASES,
         "Open purchase orders: one row per line; rows with the same order_ref form one order "
-        "(numbered PO-... on import) for what is still to arrive.",
+        "(numbered PO-... on import, keeping order_ref as its reference) for what is still to "
+        "arrive. An order_ref the supplier already has on an order is refused.",
         (
-            C("order_ref", "Your reference grouping the lines of one order", "PO-TIMBER-7", True),
+            C(
+                "order_ref",
+                "The supplier's (or your requisition's) reference for the order, at most 64 "
+                "characters, grouping its lines",
+                "PO-TIMBER-7",
+                True,
+            ),
             C("supplier", "Supplier code (must exist)", "TIMBER", True),
             C("expected_date", "YYYY-MM-DD; empty: today + the supplier's lead time", ""),
             C("location", "Receiving location; empty: MAIN", "MAIN"),
@@ -180,7 +194,7 @@ LAYOUTS: dict[Kind, Layout] = {
             C("status", "open or partly received (imported as open); empty: open", ""),
             C("received", "Already received: the line is imported for quantity - received", ""),
         ),
-        ("line",),
+        ("line", "number"),
     ),
     Kind.LEDGER: Layout(
         Kind.LEDGER,

@@ -13,8 +13,10 @@ Choices where the issue is silent:
 - An item's unit never changes by import (its stock, BOM lines and orders are counted in it);
   neither does its batch tracking or valuation while it has stock; and a made item with a BOM or
   routing does not become a material.
-- ``order_ref`` only groups the rows of one order; the order gets the next SO-/PO- number and the
-  reference is reported beside it, not stored (Takt's orders have no external reference yet).
+- ``order_ref`` groups the rows of one order; the order gets the next SO-/PO- number and keeps
+  the order_ref as its ``reference``. An order_ref the customer (supplier) already has on an order
+  that is not cancelled is refused, naming that order: importing a file twice creates nothing the
+  second time. A cancelled order's reference may come back.
 - An order is imported for what is still open: a line's ``quantity`` less its ``shipped``
   (``received``); a line with nothing left is skipped, an order with no line left too. So a
   partly delivered order, exported, re-imports as an open order for its remaining quantities.
@@ -22,7 +24,7 @@ Choices where the issue is silent:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -46,9 +48,22 @@ from takt.domain.valuation import Valuation
 PLACEHOLDER_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+References = Callable[[Collection[tuple[str, str]]], dict[tuple[str, str], str]]
+"""(partner, reference) pairs -> the numbers of the orders, not cancelled, that have them."""
+
+
+def _no_orders(keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    return {}
+
+
 @dataclass(slots=True)
 class World:
-    """What a row may refer to: the database, overlaid with the file's rows checked so far."""
+    """What a row may refer to: the database, overlaid with the file's rows checked so far.
+
+    ``sales_refs`` and ``purchase_refs`` ask the database (inside the unit of work the world was
+    loaded in) which orders already carry a partner's reference: one query per file, for the
+    references it names, rather than every order's reference loaded up front.
+    """
 
     items: dict[str, Item]
     db_skus: frozenset[str]
@@ -61,6 +76,8 @@ class World:
     suppliers: dict[str, Supplier]
     customers: frozenset[str]
     item_rows: dict[str, int] = field(default_factory=dict)
+    sales_refs: References = _no_orders
+    purchase_refs: References = _no_orders
 
     def item(self, row: Row, column: str, required: bool = True) -> Item | None:
         """The item named in ``column``; an unknown SKU is recorded as an error."""
@@ -74,7 +91,8 @@ class World:
 
 
 def load_world(uow: UnitOfWork) -> World:
-    """Everything the checks refer to, read in one go inside ``uow``."""
+    """Everything the checks refer to, read in one go inside ``uow`` (which must stay open while
+    the checks run: the orders' references are looked up there)."""
     items = uow.items.by_sku()
     return World(
         items=items,
@@ -87,6 +105,8 @@ def load_world(uow: UnitOfWork) -> World:
         locations=frozenset(loc.code for loc in uow.locations.list()),
         suppliers=uow.locations.suppliers(),
         customers=frozenset(uow.partners.customers()),
+        sales_refs=uow.sales.by_reference,
+        purchase_refs=uow.purchasing.by_reference,
     )
 
 
