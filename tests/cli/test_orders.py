@@ -75,6 +75,12 @@ def test_sales_orders_ship_what_is_allocated_and_know_their_margin(shop: Takt) -
     # 1 table shipped at 500, cost 200 each
     assert (rows["SO-0002"]["revenue"], rows["SO-0002"]["margin"]) == ("500", "300")
     assert rows["SO-0001"]["margin"] == "500"  # 2 at the sales price of 450, cost 200 each
+    line = ok(shop, "status", "SO-0002")["lines"][0]
+    assert (line["revenue"], line["margin"]) == ("500", "300")
+    table = shop("status", "SO-0002")
+    assert table.exit_code == 0, table.output
+    assert "Margin" in table.stdout
+    assert "300.00" in table.stdout
     assert [r["number"] for r in ok(shop, "so", "list")] == ["SO-0002"]
 
 
@@ -150,6 +156,12 @@ def test_a_purchase_order_in_time_is_amber_too_late_is_red(shop: Takt) -> None:
     ok(shop, "po", "cancel", "PO-0001")
     ok(shop, "po", "new", "TIMBER", "--expected", day(5), "--line", "PLY:10:12")
     assert ok(shop, "status", "MO-0001")["material_status"] == "amber"
+    po_line = ok(shop, "status", "PO-0002")["lines"][0]
+    assert (po_line["state"], po_line["unit"]) == ("open", "m2")
+    assert po_line["reason"].startswith("MO-0001 PLY takes 1.8")
+    table = shop("status", "PO-0002")
+    assert "Waiting for it" in table.stdout
+    assert "Colour" not in table.stdout
     posted = ok(shop, "po", "receive", "PO-0002", "1", "10")
     assert posted["entries"][0]["quantity"] == "10"
     assert ok(shop, "mo", "list")[0]["material_status"] == "green"
@@ -168,6 +180,19 @@ def test_an_order_keeps_the_partners_reference(shop: Takt) -> None:
 
 
 # ---------------------------------------------------------------- making
+
+
+def test_an_mo_takes_a_substitute_ingredient(shop: Takt) -> None:
+    ok(shop, "mo", "new", "TOP", "2", "--due", day(7))  # 2.4 m2 of plywood, glue
+    ok(shop, "mo", "ingredient", "MO-0001", "PLY", "0")
+    changed = ok(shop, "mo", "ingredient", "MO-0001", "OAK", "6")  # solid oak instead
+    planned = {ln["item"]: ln["quantity"] for ln in changed["lines"]}
+    assert planned["PLY"] == "0"
+    assert planned["OAK"] == "6"
+    refused = shop("mo", "ingredient", "MO-0001", "OAK", "-1")
+    assert refused.exit_code == 1
+    assert "quantity: ingredient quantity must not be negative" in refused.stderr
+    assert shop("mo", "ingredient", "MO-0001", "NOPE", "1").exit_code == 1
 
 
 def test_the_make_list_follows_the_planners_ranking(shop: Takt) -> None:

@@ -345,6 +345,19 @@ def test_completing_an_mo_consumes_what_was_used_and_values_the_output(
         mfg.rank_mo(mo.number, 1, shop.uows())
 
 
+def test_an_ingredient_not_named_at_completion_takes_its_planned_share(
+    shop: Takt, clock: Clock
+) -> None:
+    top = mfg.create_mo(mfg.NewMO("TOP", D("2"), FRI), shop.uows(), clock)
+    planned = {i.sku: i.planned for i in top.ingredients}
+    # The offcuts were bigger than planned; nobody thought to mention the glue.
+    posted = mfg.complete(
+        mfg.Complete(top.number, D("2"), consumed={"PLY": D("2.5")}), shop.uows(), clock
+    )
+    used = {e.key.item: -e.quantity for e in posted.entries if e.reason is Reason.CONSUMPTION}
+    assert used == {"PLY": D("2.5"), "GLUE": planned["GLUE"]}
+
+
 def test_a_partial_completion_takes_the_planned_share(shop: Takt, clock: Clock) -> None:
     mo = mfg.create_mo(mfg.NewMO("TOP", D("2"), FRI), shop.uows(), clock)
     posted = mfg.complete(mfg.Complete(mo.number, D("1")), shop.uows(), clock)
@@ -368,8 +381,9 @@ def test_a_completion_without_stock_writes_nothing(shop: Takt, clock: Clock) -> 
 def test_issuing_before_completion(shop: Takt, clock: Clock) -> None:
     mo = mfg.create_mo(mfg.NewMO("LEG", D("10"), FRI), shop.uows(), clock)
     mfg.issue(mfg.Issue(mo.number, "OAK", D("5")), shop.uows(), clock)
-    with pytest.raises(ManufacturingError, match="PLY is not an ingredient"):
+    with pytest.raises(ManufacturingError, match="PLY is not an ingredient") as info:
         mfg.issue(mfg.Issue(mo.number, "PLY", D("1")), shop.uows(), clock)
+    assert info.value.field == "sku"
     posted = mfg.complete(mfg.Complete(mo.number, D("10")), shop.uows(), clock)
     assert [(e.key.item, e.quantity) for e in posted.entries] == [
         ("OAK", D("-3")),
@@ -446,4 +460,19 @@ def test_sub_assembly_orders_cover_only_the_shortfall(shop: Takt, clock: Clock) 
     with shop.uows(read_only=True) as uow:
         ranks = [n for n, _ in uow.manufacturing.open_ranks()]
     assert ranks.index(table.number) == 2  # the sub-assemblies come first on the Make list
+    assert mfg.create_sub_assembly_mos(table.number, shop.uows(), clock) == []
+
+
+def test_sub_assembly_orders_do_not_count_on_supply_that_comes_too_late(
+    shop: Takt, clock: Clock
+) -> None:
+    late_legs = mfg.create_mo(mfg.NewMO("LEG", D("8"), NEXT_MON), shop.uows(), clock)
+    table = mfg.create_mo(mfg.NewMO("TABLE", D("2"), FRI), shop.uows(), clock)
+    # The leg MO due next Monday would cover the 8.4 legs, but only after Friday.
+    subs = mfg.create_sub_assembly_mos(table.number, shop.uows(), clock)
+    assert sorted((m.sku, m.quantity, m.due_date) for m in subs) == [
+        ("LEG", D("8.4"), FRI),
+        ("TOP", D("2"), FRI),
+    ]
+    assert late_legs.number not in {m.number for m in subs}
     assert mfg.create_sub_assembly_mos(table.number, shop.uows(), clock) == []

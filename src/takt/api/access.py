@@ -114,6 +114,9 @@ RULES: dict[str, frozenset[Role]] = {
     "list_tokens": ADMINS,
     "issue_token": ADMINS,
     "revoke_token": ADMINS,
+    # company settings: planners read the overhead rules their costs use; admins change them
+    "get_settings": PLANNERS,
+    "update_settings": ADMINS,
 }
 
 OWN_WORK = frozenset(

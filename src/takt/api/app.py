@@ -29,6 +29,7 @@ from takt.api.routers import (
     recipes,
     resources,
     sales,
+    settings,
     stock,
     tasks,
     users,
@@ -48,6 +49,7 @@ ROUTERS = (
     planning.router,
     audit.router,
     users.router,
+    settings.router,
 )
 DESCRIPTION = """Takt's HTTP API.
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from takt.app import catalog, purchasing, sales, stock
 from takt.app import manufacturing as mfg
 from takt.app.ports import UnitOfWorkFactory
+from takt.app.settings import SettingsChange, update_settings
 from takt.app.tasks import TaskAction, TaskCommand, act_on_task
 from takt.domain.bom import Bom, BomLine
 from takt.domain.items import Item, ItemKind
@@ -33,6 +34,12 @@ PLANT_HOLIDAYS = frozenset({date(2026, 12, 24), date(2026, 12, 25), date(2027, 1
 """Whole days the plant is closed; every workstation shares them."""
 
 D = Decimal
+
+COMPANY_SETTINGS = SettingsChange(
+    allow_over_receipt=False, overhead_pct=D("12"), overhead_per_hour=D("18")
+)
+"""Factory overhead (rent, power, supervision) at 12 % of material cost plus 18 per labour hour,
+beside workstation rates of 32-85 an hour; a delivery above the order is refused."""
 
 
 def load_demo(uows: UnitOfWorkFactory, today: date | None = None) -> bool:
@@ -70,6 +77,8 @@ def load_demo(uows: UnitOfWorkFactory, today: date | None = None) -> bool:
         catalog.set_bom(bom, uows())
     for routing in ROUTINGS:
         catalog.set_routing(routing, uows())
+    # Before anything is made, so the finished goods' costs carry their overhead too.
+    update_settings(COMPANY_SETTINGS, uows())
     for posting in OPENING_STOCK:
         posting.post(uows)
     _order_book(uows, today or date.today())

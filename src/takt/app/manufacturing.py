@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from takt.app import settings
 from takt.app.availability import allocation, ingredient_ref
 from takt.app.ports import UnitOfWork
 from takt.app.stock import Clock, Posted, post_moves, utc_now
@@ -24,24 +25,19 @@ from takt.domain.ledger import LedgerEntry, Move, Reason, StockKey
 from takt.domain.manufacturing import ManufacturingError, ManufacturingOrder, MOStatus, Overhead
 from takt.domain.units import QuantityError, round_cost
 
-OVERHEAD_PCT = "costing.overhead_pct_materials"
-OVERHEAD_PER_HOUR = "costing.overhead_per_labour_hour"
-
 
 def overhead_rules(uow: UnitOfWork) -> Overhead:
-    return Overhead(
-        Decimal(uow.settings.get(OVERHEAD_PCT, "0")),
-        Decimal(uow.settings.get(OVERHEAD_PER_HOUR, "0")),
-    )
+    """The overhead rules as an open unit of work sees them (kept in ``takt.app.settings``)."""
+    return settings.overhead_in(uow)
 
 
 def set_overhead(rules: Overhead, uow: UnitOfWork) -> None:
-    if rules.pct_of_materials < 0 or rules.per_labour_hour < 0:
-        raise QuantityError("overhead rules must not be negative", field="overhead")
-    with uow:
-        uow.settings.set(OVERHEAD_PCT, str(rules.pct_of_materials))
-        uow.settings.set(OVERHEAD_PER_HOUR, str(rules.per_labour_hour))
-        uow.commit()
+    """Sets both overhead rules in one transaction; refused (``QuantityError``) when either is
+    negative or out of range (see ``takt.app.settings.update_settings``)."""
+    change = settings.SettingsChange(
+        overhead_pct=rules.pct_of_materials, overhead_per_hour=rules.per_labour_hour
+    )
+    settings.update_settings(change, uow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +185,13 @@ def issue(cmd: Issue, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
         mo = uow.manufacturing.get(cmd.number, lock=True)
         why = mo.can_issue(cmd.sku, cmd.quantity)
         if why is not None:
-            raise ManufacturingError(why, field="quantity")
+            # Name what is wrong: the item when only that is (it is not on the order).
+            off_order = (
+                mo.status.is_open
+                and cmd.quantity > 0
+                and all(i.sku != cmd.sku for i in mo.ingredients)
+            )
+            raise ManufacturingError(why, field="sku" if off_order else "quantity")
         move = Move(
             StockKey(cmd.sku, cmd.location or mo.location, cmd.batch),
             -cmd.quantity,
@@ -204,9 +206,10 @@ def issue(cmd: Issue, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
 
 @dataclass(frozen=True, slots=True)
 class Complete:
-    """``good`` units made. ``consumed`` overrides what was used (SKU -> quantity); by default the
-    planned share of each ingredient not yet issued. ``batch`` labels the output of a batch-tracked
-    item (default: the MO number)."""
+    """``good`` units made. ``consumed`` says what was used of the ingredients it names (SKU ->
+    quantity, 0 for none); every other ingredient takes its planned share not yet issued, so a
+    forgotten ingredient is not silently left unconsumed. ``batch`` labels the output of a
+    batch-tracked item (default: the MO number)."""
 
     number: str
     good: Decimal
@@ -223,9 +226,8 @@ def complete(cmd: Complete, uow: UnitOfWork, clock: Clock = utc_now) -> Posted:
         why = mo.can_complete(cmd.good)
         if why is not None:
             raise ManufacturingError(why, field="quantity")
-        consumption = (
-            dict(cmd.consumed) if cmd.consumed is not None else mo.default_consumption(cmd.good)
-        )
+        consumption = mo.default_consumption(cmd.good)
+        consumption.update(cmd.consumed or {})
         known = {ing.sku for ing in mo.ingredients}
         for sku, qty in consumption.items():
             if qty < 0:
@@ -345,11 +347,16 @@ def cancel_mo(number: str, uow: UnitOfWork) -> ManufacturingOrder:
 def create_sub_assembly_mos(
     number: str, uow: UnitOfWork, clock: Clock = utc_now
 ) -> list[ManufacturingOrder]:
-    """MOs for the made ingredients of ``number`` that stock and open orders do not cover.
+    """MOs for the made ingredients of ``number`` that stock and open orders do not cover in
+    time.
 
-    Only the shortfall is made (not the whole requirement, as a blind BOM explosion would), due
-    on the day the parent needs it (its planned start, else its due date), ranked just ahead of
-    the parent on the Make list. Running it twice creates nothing new the second time.
+    Only the shortfall is made (not the whole requirement, as a blind BOM explosion would): what
+    allocation leaves short, plus what only supply arriving after the parent's need date covers.
+    The MOs are due on the day the parent needs them (its planned start, else its due date),
+    ranked just ahead of the parent on the Make list. Their output is supply like any other: an
+    MO ranked ahead of the parent that is short of the same part takes it first, and then the
+    parent still shows short (running this again makes that too). Otherwise running it twice
+    creates nothing new the second time.
     """
     with uow:
         parent = uow.manufacturing.get(number, lock=True)
@@ -364,7 +371,12 @@ def create_sub_assembly_mos(
         created: list[ManufacturingOrder] = []
         for ing in made:
             line = lines.get(ingredient_ref(parent.number, ing.sku))
-            short = line.allocation.short if line is not None and line.allocation else Decimal(0)
+            cover = line.allocation if line is not None else None
+            short = (
+                cover.short + sum((p.quantity for p in cover.pegs if not p.on_time), Decimal(0))
+                if cover is not None
+                else Decimal(0)
+            )
             if short <= 0:
                 continue
             mo = _plan(uow, ing.sku, short, need_by, parent.location, None, clock)

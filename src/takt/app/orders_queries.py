@@ -124,6 +124,11 @@ class LineView:
     state: str
     reason: str
     made_to_order: str | None = None
+    revenue: Decimal | None = None
+    """A sales line's revenue and margin so far (what has shipped); None on other lines."""
+    margin: Decimal | None = None
+    unit: str | None = None
+    """A purchase line's unit ("box of 12" when it is not the stock unit); None on others."""
 
 
 def _sales_lines(
@@ -137,10 +142,30 @@ def _sales_lines(
         ref = sales_ref(order.number, ln.line_no)
         base = (str(ln.line_no), ln.sku, ln.quantity, ln.shipped, ln.remaining)
         if ln.remaining <= 0:
-            views.append(LineView(*base, ZERO, None, "shipped", "shipped in full"))
+            views.append(
+                LineView(
+                    *base,
+                    ZERO,
+                    None,
+                    "shipped",
+                    "shipped in full",
+                    revenue=ln.revenue,
+                    margin=ln.margin,
+                )
+            )
             continue
         if order.status is SalesStatus.CANCELLED:
-            views.append(LineView(*base, ZERO, None, "cancelled", "order cancelled"))
+            views.append(
+                LineView(
+                    *base,
+                    ZERO,
+                    None,
+                    "cancelled",
+                    "order cancelled",
+                    revenue=ln.revenue,
+                    margin=ln.margin,
+                )
+            )
             continue
         if order.status is SalesStatus.QUOTE:
             quoted = whatif.get(ref)
@@ -153,6 +178,8 @@ def _sales_lines(
                     quoted.status.value,
                     quoted.status.label,
                     f"quote, if confirmed now: {quoted.reason}",
+                    revenue=ln.revenue,
+                    margin=ln.margin,
                 )
             )
             continue
@@ -172,6 +199,8 @@ def _sales_lines(
                 status.status.label,
                 status.reason,
                 mto,
+                revenue=ln.revenue,
+                margin=ln.margin,
             )
         )
     return views
@@ -737,8 +766,9 @@ def _purchase_view(uow: UnitOfWork, order: PurchaseOrder) -> OrderView:
             ln.remaining,
             ZERO,
             None,
-            f"{ln.unit} of {_q(ln.factor)}" if ln.factor != 1 else ln.unit,
+            "open" if ln.remaining > 0 else "received",
             "; ".join(waiting.get(ln.sku, [])) if ln.remaining > 0 else "received",
+            unit=f"{ln.unit} of {_q(ln.factor)}" if ln.factor != 1 else ln.unit,
         )
         for ln in order.lines
     ]

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from takt.app.ports import UnitOfWork
+from takt.app.settings import over_receipt_allowed
 from takt.app.stock import Clock, Posted, post_moves, utc_now
 from takt.domain.errors import DomainError
 from takt.domain.ledger import Move, Reason, StockKey
 from takt.domain.purchasing import PurchaseOrder
-
-ALLOW_OVER_RECEIPT = "purchasing.allow_over_receipt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +96,7 @@ def receive_order(cmd: ReceiveOrder, uow: UnitOfWork, clock: Clock = utc_now) ->
         raise DomainError("a receipt needs at least one line", field="lines")
     with uow:
         order = uow.purchasing.get(cmd.number, lock=True)
-        allow = uow.settings.get(ALLOW_OVER_RECEIPT, "false") == "true"
+        allow = over_receipt_allowed(uow)
         moves: list[Move] = []
         prices: dict[str, Decimal] = {}
         for part in cmd.lines:

@@ -5,10 +5,10 @@ folder). Every command takes ``--json``. A refused command prints what is wrong,
 and exits with status 1; nothing is written.
 
 ``stock`` holds the stock commands (set-up, listings, postings), ``orders`` customers, sales and
-purchase orders, status and costs, ``making`` manufacturing orders and shop-floor tasks, ``planning`` the schedule and promise
-dates, ``transfer`` CSV/XLSX import and export, ``webhooks`` subscriptions and deliveries, ``users`` users and API tokens, ``server``
-``takt serve``;
-``output`` what they share.
+purchase orders, status and costs, ``making`` manufacturing orders and shop-floor tasks,
+``planning`` the schedule and promise dates, ``transfer`` CSV/XLSX import and export,
+``webhooks`` subscriptions and deliveries, ``users`` users and API tokens, ``settings`` the
+company settings (over-receipt, overhead), ``server`` ``takt serve``; ``output`` what they share.
 """
 
 from __future__ import annotations
@@ -17,7 +17,17 @@ import os
 
 import typer
 
-from takt.cli import making, orders, planning, server, stock, transfer, users, webhooks
+from takt.cli import (
+    making,
+    orders,
+    planning,
+    server,
+    settings,
+    stock,
+    transfer,
+    users,
+    webhooks,
+)
 
 app = typer.Typer(
     name="takt",
@@ -33,6 +43,7 @@ app.add_typer(planning.app)
 app.add_typer(transfer.app)
 app.add_typer(webhooks.app)
 app.add_typer(users.app, name="user")
+app.add_typer(settings.app, name="settings")
 app.add_typer(server.app)
 
 __all__ = ["app", "main"]

@@ -131,6 +131,16 @@ def mo_subs(mo: str, as_json: JsonOpt = False) -> None:
         say(f"{m.number}: make {m.quantity} {m.sku} by {m.due_date.isoformat()}")
 
 
+@mo_app.command("ingredient", context_settings=SIGNED_ARGS)
+@handles_errors
+def mo_ingredient(mo: str, sku: str, quantity: str, as_json: JsonOpt = False) -> None:
+    """Change how much of an ingredient this order needs (a substitute, a bigger offcut), for
+    this order only; a new SKU adds an ingredient, 0 says it is not needed after all."""
+    with opened() as takt:
+        mfg.set_ingredient(mo, sku, parse_quantity(quantity), takt.uows())
+    show_order(mo, as_json)
+
+
 @mo_app.command("issue", context_settings=SIGNED_ARGS)
 @handles_errors
 def mo_issue(
@@ -158,7 +168,10 @@ def mo_complete(
     good: Annotated[str, typer.Argument(help="Good units made.")],
     consume: Annotated[
         list[str] | None,
-        typer.Option("--consume", help="SKU:QTY actually used (default: the planned share)."),
+        typer.Option(
+            "--consume",
+            help="SKU:QTY actually used, repeatable; ingredients not named take the planned share.",
+        ),
     ] = None,
     batch: Annotated[
         str | None, typer.Option("--batch", "-b", help="Output batch (default: the MO number).")

@@ -105,6 +105,8 @@ def _line_json(line: LineView) -> dict[str, Any]:
         "state": line.state,
         "reason": line.reason,
         "made_to_order": line.made_to_order,
+        **({"revenue": line.revenue, "margin": line.margin} if line.revenue is not None else {}),
+        **({"unit": line.unit} if line.unit is not None else {}),
     }
 
 
@@ -122,6 +124,10 @@ def _order_json(view: OrderView) -> dict[str, Any]:
     }
 
 
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else money(value)
+
+
 def show_order(number: str, as_json: bool) -> None:
     with opened() as takt:
         view = views.order_status(takt.uows, number)
@@ -137,24 +143,35 @@ def show_order(number: str, as_json: bool) -> None:
     say(view.summary)
     if view.material_status is not None:
         out.print(Text.assemble("Material: ", colour(view.material_status)), highlight=False)
+    if view.kind == "purchase":
+        table(
+            "Lines",
+            ["Line", "Item", "Quantity", "Unit", "Received", "State", "Waiting for it"],
+            [
+                (ln.line, ln.item, ln.quantity, ln.unit, ln.done, ln.state, ln.reason)
+                for ln in view.lines
+            ],
+        )
+        return
     mto = any(ln.made_to_order for ln in view.lines)
+    sales = view.kind == "sales"
     # An MO's lines are its ingredients: the line is the item.
-    numbered = view.kind != "manufacturing"
     columns = ["Item", "Quantity", "Done", "From stock", "Colour", "Reason"]
-    if numbered:
-        columns.insert(0, "Line")
+    if sales:
+        columns = ["Line", *columns, "Revenue", "Margin"]
     table(
         "Lines",
         [*columns, "Made by"] if mto else columns,
         [
             (
-                *((ln.line,) if numbered else ()),
+                *((ln.line,) if sales else ()),
                 ln.item,
                 ln.quantity,
                 ln.done,
                 ln.from_stock if ln.material_status else None,
                 colour(ln.material_status) if ln.material_status else ln.state,
                 ln.reason,
+                *((_money(ln.revenue), _money(ln.margin)) if sales else ()),
                 *((ln.made_to_order,) if mto else ()),
             )
             for ln in view.lines

@@ -56,7 +56,8 @@ class IssueCreate(Input):
 
 
 class CompleteCreate(Input):
-    """``good`` units made; ``consumed`` overrides what was used (SKU -> quantity)."""
+    """``good`` units made; ``consumed`` says what was used of the ingredients it names (SKU ->
+    quantity); the others take their planned share."""
 
     good: QuantityIn
     consumed: dict[Sku, QuantityIn] | None = Field(default=None, max_length=500)
