@@ -169,6 +169,17 @@ def test_a_purchase_order_in_time_is_amber_too_late_is_red(shop: Takt) -> None:
     assert statuses == {"PO-0001": "cancelled", "PO-0002": "received"}
 
 
+def test_a_new_supplier_sets_the_expected_date_of_its_orders(shop: Takt) -> None:
+    added = ok(shop, "supplier", "add", "STEEL", "Stahl Meier", "--lead-time", "14")
+    assert added == {"code": "STEEL", "name": "Stahl Meier", "lead_time_days": 14}
+    assert "STEEL" in [s["code"] for s in ok(shop, "supplier", "list")]
+    assert ok(shop, "po", "new", "STEEL", "--line", "OAK:10:4")["date"] == day(14)
+    refused = shop("supplier", "add", "IRON", "Eisen", "--lead-time", "soon")
+    assert refused.exit_code == 1
+    assert "lead_time: 'soon' is not a whole number" in refused.stderr
+    assert "IRON" not in [s["code"] for s in ok(shop, "supplier", "list")]
+
+
 def test_an_order_keeps_the_partners_reference(shop: Takt) -> None:
     so = ok(shop, "so", "new", "HOTEL", "--delivery", day(3), "--reference", "ADLER-PO-77")
     assert (so["number"], so["reference"]) == ("SO-0001", "ADLER-PO-77")

@@ -14,9 +14,9 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from takt.app import catalog, purchasing, sales
 from takt.app import manufacturing as mfg
 from takt.app import orders_queries as views
-from takt.app import purchasing, sales
 from takt.app.orders_queries import LineView, OrderView
 from takt.cli.output import (
     SIGNED_ARGS,
@@ -39,7 +39,7 @@ from takt.cli.output import (
 )
 from takt.domain.errors import DomainError
 from takt.domain.manufacturing import MOStatus
-from takt.domain.partners import Customer
+from takt.domain.partners import Customer, Supplier
 from takt.domain.purchasing import PurchaseStatus
 from takt.domain.sales import RANK_LIMIT, SalesStatus
 from takt.domain.units import parse_cost, parse_quantity
@@ -47,9 +47,11 @@ from takt.domain.units import parse_cost, parse_quantity
 app = typer.Typer()
 """The order commands, merged into the top level of ``takt``."""
 customer_app = typer.Typer(help="Customers.", no_args_is_help=True)
+supplier_app = typer.Typer(help="Suppliers.", no_args_is_help=True)
 so_app = typer.Typer(help="Sales orders and quotes.", no_args_is_help=True)
 po_app = typer.Typer(help="Purchase orders.", no_args_is_help=True)
 app.add_typer(customer_app, name="customer")
+app.add_typer(supplier_app, name="supplier")
 app.add_typer(so_app, name="so")
 app.add_typer(po_app, name="po")
 
@@ -286,6 +288,53 @@ def customer_list(as_json: JsonOpt = False) -> None:
         print_json(data)
         return
     table("Customers", ["Code", "Name", "E-mail"], [(c.code, c.name, c.email) for c in rows])
+
+
+# ---------------------------------------------------------------- suppliers
+
+
+@supplier_app.command("add")
+@handles_errors
+def supplier_add(
+    code: str,
+    name: str,
+    lead_time: Annotated[
+        str, typer.Option("--lead-time", help="Usual days from order to delivery.")
+    ] = "0",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a supplier; a purchase order's expected date defaults to today + its lead time."""
+    supplier = Supplier(code, name, parse_int(lead_time, "lead_time", minimum=0))
+    with opened() as takt:
+        catalog.add_supplier(supplier, takt.uows())
+    if as_json:
+        print_json(_supplier_json(supplier))
+    else:
+        say(f"Supplier {supplier.code} ({supplier.name}) added.")
+
+
+@supplier_app.command("list")
+@handles_errors
+def supplier_list(as_json: JsonOpt = False) -> None:
+    """List suppliers with their lead times."""
+    with opened() as takt, takt.uows(read_only=True) as uow:
+        rows = sorted(uow.locations.suppliers().values(), key=lambda s: s.code)
+    if as_json:
+        print_json([_supplier_json(s) for s in rows])
+        return
+    table(
+        "Suppliers",
+        ["Code", "Name", "Lead time (days)"],
+        [(s.code, s.name, s.lead_time_days) for s in rows],
+    )
+
+
+def _supplier_json(supplier: Supplier) -> dict[str, Any]:
+    return {
+        "code": supplier.code,
+        "name": supplier.name,
+        "lead_time_days": supplier.lead_time_days,
+    }
 
 
 # ---------------------------------------------------------------- sales orders
