@@ -16,6 +16,7 @@ from decimal import Decimal
 from takt.app.availability import allocation
 from takt.app.orders_queries import LineView, OrderView, order_status
 from takt.app.ports import LedgerFilter, UnitOfWorkFactory
+from takt.app.queries import figures_of
 from takt.domain.allocation import Status
 from takt.domain.errors import NotFound
 from takt.domain.items import Item
@@ -272,24 +273,22 @@ def stock_rows(uows: UnitOfWorkFactory) -> list[StockRow]:
             places.setdefault(b.sku, []).append(Place(b.location, b.batch, b.quantity))
     rows: list[StockRow] = []
     for item in sorted(items, key=lambda i: i.sku):
-        f = figures.get(item.sku)
-        in_stock = f.in_stock if f else sum((p.quantity for p in places.get(item.sku, ())), ZERO)
-        committed = f.committed if f else ZERO
-        expected = f.expected if f else ZERO
+        held = places.get(item.sku, [])
+        f = figures_of(item, figures, sum((p.quantity for p in held), ZERO))
         rows.append(
             StockRow(
                 item.sku,
                 item.name,
                 item.kind.value,
                 item.unit,
-                in_stock,
-                committed,
-                expected,
-                f.available if f else in_stock - committed,
-                f.missing if f else ZERO,
+                f.in_stock,
+                f.committed,
+                f.expected,
+                f.available,
+                f.missing,
                 item.safety_stock,
                 item.average_cost,
-                places.get(item.sku, []),
+                held,
             )
         )
     return rows

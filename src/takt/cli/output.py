@@ -67,6 +67,10 @@ NUMERIC_COLUMNS = frozenset(
         "booked",
         "done",
         "price",
+        "committed",
+        "expected",
+        "available",
+        "missing",
     }
 )
 

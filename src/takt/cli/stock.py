@@ -8,9 +8,11 @@ and exits with status 1; nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from takt.app import queries, stock
 from takt.app.ports import LedgerFilter
@@ -20,6 +22,7 @@ from takt.cli.output import (
     JsonOpt,
     LocationOpt,
     UserOpt,
+    cell,
     current_user,
     handles_errors,
     money,
@@ -63,6 +66,7 @@ def demo(
 ) -> None:
     """Load the demo factory (a small furniture maker) and print its stock."""
     from takt.app.demo import load_demo
+    from takt.app.scheduling import replan
     from takt.store.migrate import reset as reset_schema
 
     settings = Settings()
@@ -75,6 +79,14 @@ def demo(
         loaded = load_demo(takt.uows)
         if loaded:
             out.print(f"Loaded the demo factory into {settings.database_url}", highlight=False)
+            # Planned at once, so MO finishes (and the sales lines made to order) are the
+            # schedule's, not just the due dates, as they are once the server runs.
+            plan = replan(takt.uows())
+            out.print(
+                f"Planned {plan.orders} MOs ({plan.operations} operations): "
+                f"{len(plan.late)} will finish late; `takt schedule` for why.",
+                highlight=False,
+            )
         else:
             out.print("The database already holds data; `takt demo --reset` reloads the demo.")
         rows = queries.stock_levels(takt.uows)
@@ -98,21 +110,48 @@ def demo(
 # ---------------------------------------------------------------- listings
 
 
+def _figure(value: Decimal, short: bool = False) -> Text:
+    """A stock figure, in bold red when ``short``: a planner scans the Missing column for what
+    to make or buy."""
+    text = cell(value)
+    if short:
+        text.stylize("bold red")
+    return text
+
+
+# The figures are per item over all locations, so they belong on the item list: `takt stock`
+# lists balances per location and batch, where nothing is committed or expected.
 @app.command()
 @handles_errors
 def items(
+    skus: Annotated[
+        list[str] | None, typer.Argument(help="Only these items.", show_default=False)
+    ] = None,
     kind: Annotated[ItemKind | None, typer.Option(help="Only this kind.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List items with their stock and cost."""
+    """Items with in stock, committed, expected, available and missing, and their cost."""
     with opened() as takt:
-        rows = queries.item_list(takt.uows, kind)
+        rows = queries.item_list(takt.uows, kind, skus or None)
     if as_json:
         print_json(rows)
         return
     table(
         "Items",
-        ["SKU", "Name", "Kind", "Unit", "In stock", "Avg cost", "BOM", "Supplier"],
+        [
+            "SKU",
+            "Name",
+            "Kind",
+            "Unit",
+            "In stock",
+            "Committed",
+            "Expected",
+            "Available",
+            "Missing",
+            "Avg cost",
+            "BOM",
+            "Supplier",
+        ],
         [
             (
                 r.sku,
@@ -120,6 +159,10 @@ def items(
                 r.kind,
                 r.unit,
                 r.in_stock,
+                _figure(r.committed),
+                _figure(r.expected),
+                _figure(r.available),
+                _figure(r.missing, short=r.missing > 0),
                 r.average_cost,
                 "yes" if r.has_bom else "",
                 r.supplier,

@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from takt.app import api_queries, purchasing, queries
 from takt.app.ports import UnitOfWorkFactory
 from takt.domain.errors import DomainError
+from takt.domain.items import ItemKind
 from takt.web.auth import CsrfChecked, CurrentViewer
 from takt.web.buy import _dialog_context
 from takt.web.labels import labelled
@@ -40,7 +41,7 @@ MAX_LINES = 50
 
 def materials(uows: UnitOfWorkFactory) -> list[Choice]:
     """Items a purchase line may hold: what is bought (materials)."""
-    return [Choice(i.sku, i.name) for i in queries.item_list(uows) if i.kind == "material"]
+    return [Choice(i.sku, i.name) for i in queries.items_brief(uows, ItemKind.MATERIAL)]
 
 
 def _new_context(request: Request, **extra: Any) -> dict[str, Any]:

@@ -425,7 +425,7 @@ def _item_context(
         context["routing_editor"] = editors.get("routing") or routing_editor(
             api_queries.routing(uows, sku)
         )
-        context["components"] = [r for r in queries.item_list(uows) if r.sku != sku]
+        context["components"] = [r for r in queries.items_brief(uows) if r.sku != sku]
         context["stations"] = api_queries.workstations(uows)
         context["units"] = sorted(UNITS)
     return context
@@ -473,7 +473,7 @@ def _save_bom(request: Request, viewer: Viewer, sku: str, form: Any) -> Response
     if form.get("action") == "add":
         more = Editor((*rows, BomRow(len(rows) + 1)))
         return _refused(request, viewer, sku, "bom", more)
-    units = {r.sku: r.unit for r in queries.item_list(uows)}
+    units = {r.sku: r.unit for r in queries.items_brief(uows)}
     bom: Bom | None = None
     try:
         bom = parse_bom(sku, rows, units)

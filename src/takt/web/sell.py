@@ -23,6 +23,7 @@ from takt.app.orders_queries import SalesOrderRow
 from takt.app.ports import UnitOfWorkFactory
 from takt.app.web_queries import sales_detail
 from takt.domain.errors import DomainError
+from takt.domain.items import ItemKind
 from takt.domain.sales import SalesStatus
 from takt.web.auth import CsrfChecked, CurrentViewer, Viewer
 from takt.web.labels import labelled
@@ -117,7 +118,9 @@ class Choice:
 
 def sellable_items(uows: UnitOfWorkFactory) -> list[Choice]:
     """Items a sales line may hold: what is made here (products and sub-assemblies)."""
-    return [Choice(i.sku, i.name) for i in queries.item_list(uows) if i.kind != "material"]
+    return [
+        Choice(i.sku, i.name) for i in queries.items_brief(uows) if i.kind is not ItemKind.MATERIAL
+    ]
 
 
 def _list_context(request: Request, viewer: Viewer, filters: SellFilters) -> dict[str, Any]:

@@ -26,7 +26,11 @@ def list_units(caller: Access) -> list[UnitRead]:
     return [UnitRead.of(u) for u in UNITS.values()]
 
 
-@router.get("/items", name="list_items", summary="Items with their stock")
+@router.get(
+    "/items",
+    name="list_items",
+    summary="Items with in stock, committed, expected, available and missing",
+)
 def list_items(
     caller: Access,
     uows: Uows,

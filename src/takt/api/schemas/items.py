@@ -186,13 +186,22 @@ class ItemRead(Output):
 
 
 class ItemRowRead(Output):
-    """An item as the list shows it, with its stock."""
+    """An item as the list shows it, with its stock figures over all locations: ``committed``
+    is still to ship or consume on open orders, ``expected`` still to arrive on open purchase
+    and manufacturing orders, ``available`` = in_stock − committed, and ``missing`` what must
+    still be made or bought: the shortfall of in_stock − committed + expected − safety_stock."""
 
     sku: str
     name: str
     kind: str
     unit: str
     in_stock: Dec
+    committed: Dec
+    expected: Dec
+    available: Dec
+    missing: Dec
+    safety_stock: Dec
+    reorder_point: Dec
     average_cost: Cost
     has_bom: bool
     supplier: str | None
@@ -205,6 +214,12 @@ class ItemRowRead(Output):
             kind=r.kind,
             unit=r.unit,
             in_stock=r.in_stock,
+            committed=r.committed,
+            expected=r.expected,
+            available=r.available,
+            missing=r.missing,
+            safety_stock=r.safety_stock,
+            reorder_point=r.reorder_point,
             average_cost=r.average_cost,
             has_bom=r.has_bom,
             supplier=r.supplier,
