@@ -15,6 +15,7 @@ from takt.store.bulk import one_of
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
+from takt.store.references import orders_by_reference
 from takt.store.tables import items, locations, purchase_lines, purchase_orders, suppliers
 
 OPEN_STATUSES = (PurchaseStatus.OPEN.value, PurchaseStatus.PARTLY_RECEIVED.value)
@@ -53,23 +54,14 @@ class SqlPurchaseRepository:
     def by_reference(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """The number of each order not cancelled by its (supplier, reference), for the
         ``keys`` asked about, in one light query; of orders sharing a key, the first created."""
-        wanted = set(keys)
-        if not wanted:
-            return {}
-        rows = self.session.execute(
-            select(suppliers.c.code, purchase_orders.c.reference, purchase_orders.c.number)
-            .join(suppliers, suppliers.c.id == purchase_orders.c.supplier_id)
-            .where(
-                # By supplier and reference, as the index is: the pairs are sorted out below.
-                one_of(self.session, suppliers.c.code, sorted({k[0] for k in wanted})),
-                one_of(self.session, purchase_orders.c.reference, sorted({k[1] for k in wanted})),
-                purchase_orders.c.status != PurchaseStatus.CANCELLED.value,
-            )
-            # Newest first: the dict keeps the last row of each key, the first created.
-            .order_by(purchase_orders.c.id.desc())
+        return orders_by_reference(
+            self.session,
+            purchase_orders,
+            suppliers,
+            purchase_orders.c.supplier_id,
+            PurchaseStatus.CANCELLED.value,
+            keys,
         )
-        found = {(str(code), str(ref)): str(number) for code, ref, number in rows}
-        return {key: number for key, number in found.items() if key in wanted}
 
     def orders(self, statuses: Sequence[str] | None = None) -> list[PurchaseOrder]:
         where = (

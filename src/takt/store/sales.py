@@ -26,6 +26,7 @@ from takt.store.bulk import one_of
 from takt.store.changes import RowTracker
 from takt.store.lookups import Lookups
 from takt.store.marks import SqlAllocationMarks
+from takt.store.references import orders_by_reference
 from takt.store.tables import customers, items, manufacturing_orders, sales_lines, sales_orders
 from takt.store.types import UtcDateTime, from_micro
 
@@ -80,23 +81,14 @@ class SqlSalesRepository:
     def by_reference(self, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
         """The number of each order not cancelled by its (customer, reference), for the
         ``keys`` asked about, in one light query; of orders sharing a key, the first created."""
-        wanted = set(keys)
-        if not wanted:
-            return {}
-        rows = self.session.execute(
-            select(customers.c.code, sales_orders.c.reference, sales_orders.c.number)
-            .join(customers, customers.c.id == sales_orders.c.customer_id)
-            .where(
-                # By customer and reference, as the index is: the pairs are sorted out below.
-                one_of(self.session, customers.c.code, sorted({k[0] for k in wanted})),
-                one_of(self.session, sales_orders.c.reference, sorted({k[1] for k in wanted})),
-                sales_orders.c.status != SalesStatus.CANCELLED.value,
-            )
-            # Newest first: the dict keeps the last row of each key, the first created.
-            .order_by(sales_orders.c.id.desc())
+        return orders_by_reference(
+            self.session,
+            sales_orders,
+            customers,
+            sales_orders.c.customer_id,
+            SalesStatus.CANCELLED.value,
+            keys,
         )
-        found = {(str(code), str(ref)): str(number) for code, ref, number in rows}
-        return {key: number for key, number in found.items() if key in wanted}
 
     def orders(self, statuses: Sequence[str] | None = None) -> list[SalesOrder]:
         """Orders (all, or in ``statuses``) by delivery date, in two queries."""
