@@ -50,7 +50,7 @@ from takt.domain.manufacturing import (
     finishes_late,
 )
 from takt.domain.purchasing import PurchaseOrder, PurchaseStatus
-from takt.domain.sales import SalesOrder, SalesStatus
+from takt.domain.sales import SalesLine, SalesOrder, SalesStatus
 from takt.domain.tasks import TaskStatus
 
 ZERO = Decimal(0)
@@ -131,6 +131,30 @@ class LineView:
     """A purchase line's unit ("box of 12" when it is not the stock unit); None on others."""
 
 
+def _sales_line(
+    ln: SalesLine,
+    from_stock: Decimal,
+    status: Status | None,
+    state: str,
+    reason: str,
+    made_to_order: str | None = None,
+) -> LineView:
+    return LineView(
+        str(ln.line_no),
+        ln.sku,
+        ln.quantity,
+        ln.shipped,
+        ln.remaining,
+        from_stock,
+        status.value if status else None,
+        state,
+        reason,
+        made_to_order,
+        revenue=ln.revenue,
+        margin=ln.margin,
+    )
+
+
 def _sales_lines(
     order: SalesOrder,
     allocated: Mapping[str, LineStatus],
@@ -140,46 +164,23 @@ def _sales_lines(
     views: list[LineView] = []
     for ln in order.lines:
         ref = sales_ref(order.number, ln.line_no)
-        base = (str(ln.line_no), ln.sku, ln.quantity, ln.shipped, ln.remaining)
         if ln.remaining <= 0:
-            views.append(
-                LineView(
-                    *base,
-                    ZERO,
-                    None,
-                    "shipped",
-                    "shipped in full",
-                    revenue=ln.revenue,
-                    margin=ln.margin,
-                )
-            )
+            views.append(_sales_line(ln, ZERO, None, "shipped", "shipped in full"))
             continue
         if order.status is SalesStatus.CANCELLED:
-            views.append(
-                LineView(
-                    *base,
-                    ZERO,
-                    None,
-                    "cancelled",
-                    "order cancelled",
-                    revenue=ln.revenue,
-                    margin=ln.margin,
-                )
-            )
+            views.append(_sales_line(ln, ZERO, None, "cancelled", "order cancelled"))
             continue
         if order.status is SalesStatus.QUOTE:
             quoted = whatif.get(ref)
             if quoted is None:  # pragma: no cover - every open quote line is in the what-if
                 continue
             views.append(
-                LineView(
-                    *base,
+                _sales_line(
+                    ln,
                     quoted.from_stock,
-                    quoted.status.value,
+                    quoted.status,
                     quoted.status.label,
                     f"quote, if confirmed now: {quoted.reason}",
-                    revenue=ln.revenue,
-                    margin=ln.margin,
                 )
             )
             continue
@@ -192,15 +193,8 @@ def _sales_lines(
                 f"{n} ({mo_note.get(n, 'unknown')})" for n in status.made_to_order.mo.split(", ")
             )
         views.append(
-            LineView(
-                *base,
-                status.from_stock,
-                status.status.value,
-                status.status.label,
-                status.reason,
-                mto,
-                revenue=ln.revenue,
-                margin=ln.margin,
+            _sales_line(
+                ln, status.from_stock, status.status, status.status.label, status.reason, mto
             )
         )
     return views

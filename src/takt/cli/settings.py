@@ -92,8 +92,6 @@ def set_(
         raise DomainError(
             "give at least one of --over-receipt, --overhead-pct, --overhead-per-hour"
         )
-    # Checked here too so a bad figure is refused before the database is even opened.
-    change = settings.checked(change)
     with opened() as takt:
         values = settings.update_settings(change, takt.uows())
     _show(values, as_json)

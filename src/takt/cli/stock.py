@@ -110,12 +110,12 @@ def demo(
 # ---------------------------------------------------------------- listings
 
 
-def _figure(value: Decimal, short: bool = False) -> Text:
-    """A stock figure, in bold red when ``short``: a planner scans the Missing column for what
-    to make or buy."""
+def _missing(value: Decimal) -> Decimal | Text:
+    """Missing in bold red when above 0: a planner scans the column for what to make or buy."""
+    if value <= 0:
+        return value
     text = cell(value)
-    if short:
-        text.stylize("bold red")
+    text.stylize("bold red")
     return text
 
 
@@ -159,10 +159,10 @@ def items(
                 r.kind,
                 r.unit,
                 r.in_stock,
-                _figure(r.committed),
-                _figure(r.expected),
-                _figure(r.available),
-                _figure(r.missing, short=r.missing > 0),
+                r.committed,
+                r.expected,
+                r.available,
+                _missing(r.missing),
                 r.average_cost,
                 "yes" if r.has_bom else "",
                 r.supplier,
